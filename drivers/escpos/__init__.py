@@ -1,0 +1,1 @@
+"""ESC/POS receipt printers: status codec, command tokenizer, emulator, thin transports."""
