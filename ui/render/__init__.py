@@ -1,0 +1,1 @@
+"""View-to-widget renderers, one function per screen (used by ``ui.presenter``)."""
