@@ -96,12 +96,16 @@ def run_kiosk(
     simulator: SimulatorControls | None = None,
     hide_cursor: bool | None = None,
     scanner: bool = True,
+    on_stop: Callable[[], None] | None = None,
+    may_quit: Callable[[], bool] | None = None,
 ) -> int:
     """Show the payer UI (and the demo's simulator panel) and run the Qt loop until quit.
 
     ``fullscreen`` engages the kiosk lockdown (frameless, covers the screen, shortcuts and
     context menus swallowed, close refused); ``hide_cursor`` defaults to ``fullscreen``. SIGINT
-    and SIGTERM quit the loop cleanly. Returns the loop's exit code.
+    and SIGTERM quit the loop cleanly: ``on_stop()`` is called first (the runtime stops taking
+    new payers) and the loop ends once ``may_quit()`` is true (no money in flight), so a payer
+    who is paying can finish. Returns the loop's exit code.
     """
     app = prepare_application()
     kiosk = build_kiosk(runtime, scanner=scanner)
@@ -124,7 +128,7 @@ def run_kiosk(
         panel.show()
     # Build the other screens while the payer looks at the attract screen.
     QTimer.singleShot(0, window, window.prebuild)
-    restore = _quit_on_signals(app, lockdown)
+    restore = _quit_on_signals(app, lockdown, on_stop=on_stop, may_quit=may_quit)
     try:
         return app.exec()
     finally:
@@ -146,7 +150,13 @@ def _windowed_size(app: QApplication) -> QSize:
     return QSize(min(1280, free.width()), min(1024, free.height()))
 
 
-def _quit_on_signals(app: QApplication, lockdown: Lockdown) -> Callable[[], None]:
+def _quit_on_signals(
+    app: QApplication,
+    lockdown: Lockdown,
+    *,
+    on_stop: Callable[[], None] | None = None,
+    may_quit: Callable[[], bool] | None = None,
+) -> Callable[[], None]:
     """SIGINT/SIGTERM end the loop; returns a function that puts the old handlers back.
 
     Python runs signal handlers only when the interpreter gets control, so a cheap timer hands
@@ -154,9 +164,26 @@ def _quit_on_signals(app: QApplication, lockdown: Lockdown) -> Callable[[], None
     and the lockdown refuses them, so it is released first.
     """
 
+    stopping: list[QTimer] = []
+
+    def quit_when_free() -> None:
+        if may_quit is None or may_quit():
+            lockdown.release()
+            app.quit()
+
     def stop(*_: object) -> None:
-        lockdown.release()
-        app.quit()
+        if stopping:  # a second signal: quit now (the journal keeps any money in flight)
+            lockdown.release()
+            app.quit()
+            return
+        if on_stop is not None:
+            on_stop()
+        waiter = QTimer(app)
+        waiter.setInterval(250)
+        waiter.timeout.connect(quit_when_free)
+        waiter.start()
+        stopping.append(waiter)
+        quit_when_free()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     timer = QTimer(app)
@@ -165,6 +192,8 @@ def _quit_on_signals(app: QApplication, lockdown: Lockdown) -> Callable[[], None
     timer.start()
 
     def restore() -> None:
+        for waiter in stopping:
+            waiter.stop()
         timer.stop()
         timer.deleteLater()
         for sig, handler in previous.items():

@@ -152,11 +152,15 @@ class Runtime:
         view = self.view
         return bool(view.money_in) or view.screen.value in ("cash", "card", "finishing")
 
+    def request_stop(self) -> None:
+        """No new payers from now on; a payer with money in flight finishes first."""
+        self.post(ev.OutOfService(reason_key="runtime.out_of_service.stopping"))
+
     def stop(self, *, grace_s: float = 120.0) -> bool:
         """Stop taking new payers, wait (up to ``grace_s``) for money in flight to settle, then
         stop every thread. Returns False if money was still in flight when time ran out (the
         journal still holds it: the next start recovers it)."""
-        self.post(ev.OutOfService(reason_key="runtime.out_of_service.stopping"))
+        self.request_stop()
         deadline = time.monotonic() + grace_s
         settled = True
         while self.money_in_flight():

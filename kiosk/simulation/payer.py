@@ -170,5 +170,11 @@ class Payer:
                     time.sleep(0.05)
             else:
                 self.world.insert_bill(piece)
-            self.wait(lambda v, b=before: v.screen is not Screen.CASH or v.cash is None
-                      or v.cash.inserted > b, "credit")
+            self.wait(_credited_beyond(before), "credit")
+
+
+def _credited_beyond(before: int) -> Callable[[SessionView], bool]:
+    def ok(v: SessionView) -> bool:
+        return v.screen is not Screen.CASH or v.cash is None or v.cash.inserted > before
+
+    return ok
