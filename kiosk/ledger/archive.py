@@ -19,13 +19,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from kiosk.ledger.credits import check_detail
-from kiosk.ledger.records import ArchivedMessage, AuditRecord
+from kiosk.ledger.records import ArchivedMessage, AuditRecord, StoredReceipt
 
 __all__ = [
     "insert_message",
     "messages",
     "insert_receipt",
     "receipt",
+    "last_receipt",
     "insert_audit",
     "audit_log",
 ]
@@ -101,6 +102,13 @@ def receipt(db: Database, key: str) -> dict[str, Any] | None:
         "SELECT body FROM receipts WHERE key = ? ORDER BY id DESC LIMIT 1", [key]
     ).fetchone()
     return json.loads(row[0]) if row is not None else None
+
+
+def last_receipt(db: Database) -> StoredReceipt | None:
+    row = db.execute("SELECT * FROM receipts ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    return StoredReceipt(key=row["key"], kind=row["kind"], body=json.loads(row["body"]), at=row["at"])
 
 
 def insert_audit(

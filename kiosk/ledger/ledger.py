@@ -52,6 +52,8 @@ from kiosk.ledger.records import (
     OutboxEntry,
     OutboxSummary,
     Payment,
+    SessionIntent,
+    StoredReceipt,
     VerifyReport,
     Voucher,
 )
@@ -165,6 +167,11 @@ class Ledger:
                 data=data or {},
                 at=self._at(),
             )
+
+    def intent(self, session_id: str) -> SessionIntent | None:
+        """The session's latest ``note_intent`` (what it was paying), or None."""
+        with self.store.read() as db:
+            return credits.latest_intent(db, session_id)
 
     # ------------------------------------------------------------------ credits
 
@@ -451,6 +458,11 @@ class Ledger:
     def receipt(self, key: str) -> dict[str, Any] | None:
         with self.store.read() as db:
             return archive.receipt(db, key)
+
+    def last_receipt(self) -> StoredReceipt | None:
+        """The most recently stored receipt (any key and kind), or None."""
+        with self.store.read() as db:
+            return archive.last_receipt(db)
 
     def audit(self, actor: str, action: str, detail: Mapping[str, Any] | None = None) -> None:
         with self.store.write() as db:

@@ -27,6 +27,7 @@ __all__ = [
     "Discrepancy",
     "Collection",
     "AuditRecord",
+    "StoredReceipt",
     "ArchivedMessage",
     "VerifyProblem",
     "VerifyReport",
@@ -238,6 +239,16 @@ class AuditRecord:
     actor: str
     action: str
     detail: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredReceipt:
+    """One stored receipt version (``Ledger.store_receipt``): ``body`` is the JSON dict."""
+
+    key: str  # PaymentID or voucher code
+    kind: str
+    body: dict[str, Any]
+    at: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

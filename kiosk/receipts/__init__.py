@@ -14,6 +14,7 @@
     picture.py       interpreted job -> PNG
     printer.py       Printer: status and jobs over a Link; open_printer(config)
     virtual.py       VirtualPrinter: jobs to .bin + .png files
+    from_ledger.py   receipts for reprints: the stored one, else rebuilt from the ledger
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from kiosk.receipts.model import (
     ReceiptDataError,
     VoucherCause,
     VoucherReceipt,
+    as_duplicate,
     receipt_from_dict,
     receipt_to_dict,
 )
@@ -75,6 +77,7 @@ __all__ = [
     "VirtualPrinter",
     "VoucherCause",
     "VoucherReceipt",
+    "as_duplicate",
     "collection_receipt",
     "make_profile",
     "open_printer",

@@ -152,6 +152,9 @@ def _header(page: _Page, receipt: Receipt, title_key: str) -> None:
     page.centered(f"{page.t('receipt.terminal')}: {issuer.terminal_id}")
     page.rule()
     page.centered(page.t(title_key), bold=True, size=2)
+    if receipt.duplicate:  # a reprint: never to be taken for the original
+        page.centered(page.t("receipt.duplicate"), bold=True, size=2)
+        page.centered(page.t("receipt.duplicate_note"))
     page.rule()
     page.pair("receipt.number", receipt.number)
     page.pair("receipt.datetime", _stamp(receipt.issued_at, receipt.lang))

@@ -1,7 +1,9 @@
 """What a receipt says, as frozen dataclasses that survive a JSON round trip unchanged.
 
 The runtime stores ``receipt_to_dict(receipt)`` in the ledger; ``receipt_from_dict`` gives the
-same receipt back, and rendering it again gives the same bytes (reprint). So a receipt holds
+same receipt back, and rendering it again gives the same bytes. A reprint is that receipt with
+``duplicate=True`` (``as_duplicate``): the same content under a "COPIE / КОПИЯ / DUPLICATE"
+line, so paper that is not the original says so. So a receipt holds
 exactly what is printed: the payer's name and id are masked *before* they get here (per the
 ``mask_payer`` setting, in ``builder``), and the verification code is computed once, when the
 receipt is built.
@@ -13,6 +15,7 @@ could not be applied) and ``CollectionReceipt`` (the technician's cash collectio
 
 from __future__ import annotations
 
+import dataclasses
 import types
 import typing
 from dataclasses import MISSING, dataclass, fields, is_dataclass
@@ -38,6 +41,7 @@ __all__ = [
     "Receipt",
     "receipt_to_dict",
     "receipt_from_dict",
+    "as_duplicate",
 ]
 
 SCHEMA_VERSION = 1
@@ -159,6 +163,7 @@ class PaymentReceipt:
     fee: int = 0
     voucher: IssuedVoucher | None = None
     card: CardSlip | None = None
+    duplicate: bool = False  # a reprint: printed with the copy marker
 
     def __post_init__(self) -> None:
         _check(self)
@@ -178,6 +183,7 @@ class VoucherReceipt:
     cause: VoucherCause
     verification: str
     payment_id: str | None = None  # the payment (or session) the voucher came from
+    duplicate: bool = False  # a reprint: printed with the copy marker
 
     def __post_init__(self) -> None:
         _check(self)
@@ -195,6 +201,7 @@ class CollectionReceipt:
     expected_total: int
     technician: str | None = None
     period_start: datetime | None = None
+    duplicate: bool = False  # a reprint: printed with the copy marker
 
     @property
     def counted_total(self) -> int:
@@ -239,6 +246,11 @@ def _check_amounts(obj: Any) -> None:
             for item in value:
                 if is_dataclass(item):
                     _check_amounts(item)
+
+
+def as_duplicate(receipt: Receipt) -> Receipt:
+    """The same receipt marked as a copy (what a reprint prints)."""
+    return dataclasses.replace(receipt, duplicate=True)
 
 
 # ------------------------------------------------------------------------ JSON codec
