@@ -117,6 +117,7 @@ class _Outcome:
 @dataclass(slots=True)
 class _Controls:
     offline: bool = False
+    confirmations_down: bool = False  # ConfirmOrderPayment answers HTTP 503, lookups still work
     delay: float = 0.0
     bad_signatures: bool = False
     fault_rate: float = 0.0
@@ -224,6 +225,11 @@ class MpaySandbox:
         if offline and self._server is not None:
             self._server.close_connections(reset=True)
 
+    def set_confirmations_down(self, down: bool) -> None:
+        """A partial outage: look-ups work, every ConfirmOrderPayment gets HTTP 503."""
+        with self._lock:
+            self._controls.confirmations_down = down
+
     def set_delay(self, seconds: float) -> None:
         with self._lock:
             self._controls.delay = max(0.0, seconds)
@@ -327,6 +333,11 @@ class MpaySandbox:
         service_id = _child(holder, "ServiceID")
         order_key = _child(holder, "OrderKey")
         self._count(name)
+        if name == "ConfirmOrderPayment" and self._controls.confirmations_down:
+            self._count("faults_injected")
+            down = _early_fault("http503")
+            if down is not None:
+                return down
 
         fault = self._pick_fault(order_key)
         if fault is not None:

@@ -182,6 +182,9 @@ class Runtime:
         if self.receipts is not None:
             self.receipts.close()
         self.outbox.stop()
+        close = getattr(self.mpay, "close", None)
+        if close is not None:
+            close()
         return settled
 
     def alive(self) -> bool:
