@@ -8,8 +8,10 @@ they run this very code.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from drivers.link import SerialLink
 from kiosk.config import Config
@@ -71,8 +73,9 @@ def build_runtime(
         n = names.get(service_id, {})
         return n.get(lang) or n.get("ro") or service_id
 
+    zone = ZoneInfo(config.terminal.timezone)  # receipts show the terminal's local time
     receipts = ReceiptDesk(printer, profile, settings_from_config(config), ledger, post=post,
-                           service_name=service_name)
+                           service_name=service_name, clock=lambda: datetime.now(zone))
     runtime = Runtime(
         ctx=session_context(config),
         ledger=ledger,
