@@ -63,10 +63,12 @@ def start_world(
     receipts_dir: Path | None = None,
     fast: bool = False,
     poll_interval_ms: int | None = None,
+    card_port: str | None = None,
 ) -> World:
     """Start the sandbox (unless ``endpoint`` is given) and an emulator for every configured
     device; return the world with ``config`` rewritten to use them (ports, endpoint, state dir,
-    a virtual printer writing to ``receipts_dir``)."""
+    a virtual printer writing to ``receipts_dir``). ``card_port``: use a card terminal (or an
+    emulator of another process) already on that port instead of starting one."""
     from drivers.ccnet.emulator import BillValidatorEmulator, EmulatorTiming
     from drivers.cctalk.emulator import CoinAcceptorEmulator
     from drivers.zvt.emulator import PtEmulator
@@ -90,7 +92,9 @@ def start_world(
             world.coin = CoinAcceptorEmulator().start()
             devices = replace(devices, coin_acceptor=_device(devices.coin_acceptor,
                                                              world.coin.port, poll_interval_ms))
-        if devices.card_terminal is not None and devices.card_terminal.enabled:
+        if card_port is not None and devices.card_terminal is not None:
+            devices = replace(devices, card_terminal=replace(devices.card_terminal, port=card_port))
+        elif devices.card_terminal is not None and devices.card_terminal.enabled:
             world.card = PtEmulator(password=devices.card_terminal.password or "000000").start()
             if not fast:
                 world.card.step_delay = 0.8

@@ -28,10 +28,11 @@ class Terminal:
         return self.runtime.ledger
 
 
-def start_terminal(state_dir: Path, *, endpoint: str | None = None) -> Terminal:
+def start_terminal(state_dir: Path, *, endpoint: str | None = None,
+                   card_port: str | None = None) -> Terminal:
     config = load_config(demo_config_path())
     world = start_world(config, state_dir=state_dir, endpoint=endpoint, fast=True,
-                        poll_interval_ms=50)
+                        poll_interval_ms=50, card_port=card_port)
     try:
         runtime = build_runtime(world.config, printer=world.printer, monitor_every_s=0.5)
         runtime.start()
