@@ -127,7 +127,7 @@ class Payer:
         r = v.result
         assert r is not None
         self.send(ev.Done())
-        self.wait_screen(Screen.ATTRACT)
+        self.wait_screen(Screen.ATTRACT, Screen.OUT_OF_SERVICE)
         return SessionResult(service_id=service_id, order_key=order_key, method=method,
                              outcome=r.outcome.value, payment_id=r.payment_id,
                              confirmation=r.confirmation.value, inserted=r.inserted,

@@ -4,7 +4,7 @@ real runtime over it, for end-to-end tests."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +29,10 @@ class Terminal:
 
 
 def start_terminal(state_dir: Path, *, endpoint: str | None = None,
-                   card_port: str | None = None) -> Terminal:
+                   card_port: str | None = None, **outbox: Any) -> Terminal:
     config = load_config(demo_config_path())
+    if outbox:
+        config = replace(config, outbox=replace(config.outbox, **outbox))
     world = start_world(config, state_dir=state_dir, endpoint=endpoint, fast=True,
                         poll_interval_ms=50, card_port=card_port)
     try:
