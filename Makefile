@@ -4,8 +4,11 @@
 setup:
 	@bash scripts/setup.sh
 
+# With a display: fullscreen kiosk + simulator panel. Without one (a server): the same screen
+# served over VNC on port 5900 (open any VNC viewer on this machine's port 5900).
 demo: setup
-	.venv/bin/kiosk demo
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then .venv/bin/kiosk demo $(DEMO_ARGS); \
+	else .venv/bin/kiosk demo --vnc 5900 $(DEMO_ARGS); fi
 
 test: setup
 	bash scripts/test.sh

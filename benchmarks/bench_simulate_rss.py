@@ -3,7 +3,8 @@
 Each session is a real one: the session loop, signed SOAP look-up and confirmation to the
 loopback sandbox, the card terminal (ZVT emulator on a pseudo-terminal) or the bill validator
 (CCNET emulator), the SQLite journal, the outbox, and a receipt rendered to ESC/POS and PNG by
-the virtual printer. The baseline is the process's RSS after a warm-up of ``--warmup``
+the virtual printer. The MPay sandbox runs in a process of its own; the device emulators
+share this process (their own per-transaction logs are part of the figure). The baseline is the process's RSS after a warm-up of ``--warmup``
 sessions in the same run; the figure is the growth from there to the end. Target <= 10 MB.
 
 Usage::
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import subprocess
 import sys
 import tempfile
 import time
@@ -48,8 +50,13 @@ def main() -> int:
     from kiosk.simulation.world import start_world
 
     state = Path(tempfile.mkdtemp(prefix="bench-rss-"))
+    # MPay runs in its own process (as it does in life): its memory is not the kiosk's.
+    server = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "sandbox", "mpay"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None
+    endpoint = server.stdout.readline().strip()
     world = start_world(load_config(demo_config_path()), state_dir=state, fast=True,
-                        poll_interval_ms=50)
+                        poll_interval_ms=50, endpoint=endpoint)
     runtime = build_runtime(world.config, printer=world.printer, monitor_every_s=2.0)
     runtime.start()
     payer = Payer(runtime, world)
@@ -76,6 +83,8 @@ def main() -> int:
     finally:
         runtime.stop(grace_s=10)
         world.stop()
+        server.terminate()
+        server.wait(timeout=10)
     assert baseline is not None
     growth = end - baseline
     print(f"simulated sessions ({args.payment}): {args.sessions} after {args.warmup} warm-up, "

@@ -45,6 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--headless", action="store_true",
                    help="no screen: serve the emulated terminal until SIGTERM (use with simulate/"
                    "order/outbox commands against the printed endpoint)")
+    p.add_argument("--vnc", type=int, metavar="PORT",
+                   help="no display here: serve the screen over VNC on PORT (Qt's vnc platform); "
+                   "watch and touch it with any VNC viewer")
     p.add_argument("--config", type=Path, metavar="F",
                    help="configuration to run (default: the embedded config/demo.toml)")
     p.add_argument("--state-dir", type=Path, metavar="D",
@@ -65,9 +68,14 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         report_config_error(exc)
         return exitcodes.USAGE
+    if args.vnc is not None:
+        os.environ["QT_QPA_PLATFORM"] = f"vnc:size=1620x1920:port={args.vnc}"
+        args.windowed = True
+        print(f"kiosk demo: the screen is served over VNC on port {args.vnc}", flush=True)
     if not args.headless and not _has_display():
-        print("kiosk demo: no display (DISPLAY / WAYLAND_DISPLAY unset). Run it on the desktop, "
-              "under `xvfb-run -a kiosk demo --windowed`, or with --headless.")
+        print("kiosk demo: no display (DISPLAY / WAYLAND_DISPLAY unset). Run it on a desktop, "
+              "with --vnc 5900 (then open a VNC viewer on this machine's port 5900), or with "
+              "--headless.")
         return exitcodes.USAGE
     state_dir = ensure_state_dir(args.state_dir or default_demo_state())
     world = start_world(config, state_dir=state_dir, receipts_dir=args.receipts_dir)

@@ -210,6 +210,7 @@ class Runtime:
             if sid is not None:
                 self.ledger.end_session(sid, e.outcome)
                 log.info("session %s ends: %s", sid, e.outcome)
+            self._forget_settled()
         elif isinstance(e, fx.LookupOrder):
             self._lookups.submit(self._lookup, e)
         elif isinstance(e, fx.CancelLookup):
@@ -258,6 +259,14 @@ class Runtime:
                 log.warning("runtime: credit with no payer session: journalled in %s", orphan)
                 return orphan
             return self._sid
+
+    def _forget_settled(self) -> None:
+        """Drop the per-session maps of sessions that are over (a kiosk runs for months)."""
+        with self._lock:
+            live = {self._sid} if self._sid is not None else set()
+            self._credit_session = {c: s for c, s in self._credit_session.items() if s in live}
+            self._payment_session = {r: s for r, s in self._payment_session.items() if s in live}
+            self._voucher_reason.clear()
 
     def _note_credit(self, credit_id: str, session_id: str) -> None:
         with self._lock:
