@@ -148,3 +148,53 @@ def test_network_down_payment_is_pending_then_confirmed_when_back(terminal):
     terminal.world.network(True)
     terminal.runtime.outbox.wake()
     assert _wait_confirmed(terminal.ledger, pid, timeout=30) == "confirmed"
+
+
+def _to_method(p, service_id: str, key: str, lang: str = "en") -> None:
+    p.wait_screen(Screen.ATTRACT)
+    p.send(ev.LanguageChosen(language=lang))
+    p.wait_screen(Screen.SERVICES)
+    p.send(ev.ServiceChosen(service_id=service_id))
+    p.wait_screen(Screen.ORDER_KEY)
+    p.send(ev.KeyChanged(text=key))
+    p.send(ev.KeySubmitted())
+    p.wait_screen(Screen.INVOICE)
+    p.send(ev.Continue())
+    p.wait_screen(Screen.METHOD)
+
+
+def test_a_declined_card_says_why_and_the_payer_pays_cash_instead(terminal):
+    p = terminal.payer
+    terminal.world.card.next_outcome = "decline:51"  # insufficient funds
+    _to_method(p, "MDS02", sim_order_key("MDS02", 8))
+    p.send(ev.MethodChosen(method="card"))
+    v = p.wait(lambda v: v.screen is Screen.METHOD and v.notice_key is not None, "decline notice")
+    assert v.notice_key.startswith("card.reason.")
+    assert terminal.ledger.export()["credits"] == []  # nothing charged, nothing journalled
+    p.send(ev.MethodChosen(method="cash"))
+    p.wait(lambda v: v.cash is not None and v.cash.accepting, "accepting")
+    terminal.world.insert_bill(20000)
+    v = p.wait_screen(Screen.RESULT)
+    assert v.result.outcome.value == "paid" and v.result.voucher is not None
+    assert v.result.voucher.amount == 5000  # 200.00 in for 150.00: the change is a voucher
+    assert [pm.amount for pm in terminal.ledger.payments()] == [15000]
+    assert [vc.amount for vc in terminal.ledger.vouchers()] == [5000]
+
+
+def test_paper_out_is_told_up_front_and_the_receipt_is_kept_for_a_reprint(terminal):
+    p = terminal.payer
+    terminal.world.paper(False)
+    p.wait(lambda v: not v.printer_ok, "the printer to be known out of paper", timeout=10)
+    result = p.pay("MDS02", sim_order_key("MDS02", 9), method="card")
+    assert result.outcome == "paid"
+    assert not list((terminal.state_dir / "receipts").glob("*.bin"))  # nothing printed
+    # what the screen offered instead (QR of the PaymentID) is what a reprint prints later
+    from kiosk.receipts import render
+    from kiosk.receipts.from_ledger import receipt_for
+
+    receipt = receipt_for(terminal.ledger, terminal.world.config, result.payment_id)
+    text = interpret(render(receipt, terminal.world.printer.profile),
+                     terminal.world.printer.profile).text
+    assert result.payment_id in text and "MDS02" in text
+    terminal.world.paper(True)
+    p.wait(lambda v: v.printer_ok, "paper back", timeout=10)
