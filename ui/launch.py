@@ -25,9 +25,18 @@ def run(
     on_stop: Callable[[], None] | None = None,
     may_quit: Callable[[], bool] | None = None,
     seconds: float | None = None,
+    heartbeat: Callable[[], None] | None = None,
 ) -> int:
-    """Show the payer UI over ``runtime`` until quit (or ``seconds`` have passed)."""
+    """Show the payer UI over ``runtime`` until quit (or ``seconds`` have passed).
+
+    ``heartbeat()`` is called from the Qt loop every second: the systemd watchdog withholds
+    its ping when it stops (a frozen screen gets the kiosk restarted)."""
     app = prepare_application()
+    if heartbeat is not None:
+        beat = QTimer(app)
+        beat.setInterval(1000)
+        beat.timeout.connect(heartbeat)
+        beat.start()
     if seconds is not None:
         QTimer.singleShot(int(seconds * 1000), app.quit)
     controls = SimulatorControls(**simulator) if simulator else None

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
 from typing import Any
 
-from kiosk.systemd import Watchdog, notify, watchdog_interval
+from kiosk.systemd import Heartbeat, Watchdog, notify, watchdog_interval
 
 __all__ = ["host", "load_frontend", "FrontendMissing"]
 
@@ -49,7 +49,11 @@ def host(
     frontend = None if headless else load_frontend()
     runtime.start()
     interval = watchdog_interval()
-    watchdog = Watchdog(interval, {"session loop": runtime.alive}) if interval else None
+    screen = Heartbeat(max_age=10.0)
+    checks = {"session loop": runtime.alive, "outbox worker": lambda: runtime.outbox.state().running}
+    if frontend is not None:
+        checks["screen"] = screen.fresh
+    watchdog = Watchdog(interval, checks) if interval else None
     if watchdog is not None:
         watchdog.start()
     notify("READY=1")
@@ -60,6 +64,7 @@ def host(
                 runtime, fullscreen=fullscreen, hide_cursor=hide_cursor, scanner=scanner,
                 simulator=simulator, on_stop=runtime.request_stop,
                 may_quit=lambda: not runtime.money_in_flight(), seconds=seconds,
+                heartbeat=screen.beat,
             )
         else:
             code = _serve_headless(runtime, seconds)

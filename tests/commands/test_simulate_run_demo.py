@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -141,9 +142,23 @@ def test_run_headless_with_a_production_config_recovers_and_stops(tmp_path):
         path.write_text(config, encoding="utf-8")
         check = kiosk("config", "check", str(path))
         assert check.returncode == 0, check.stdout + check.stderr
-        proc = kiosk("run", "--config", str(path), "--headless", "--state-dir",
-                     str(tmp_path / "state"), "--seconds", "3")
-        assert proc.returncode == 0, proc.stdout + proc.stderr
+        sock_path = tmp_path / "notify.sock"
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.bind(str(sock_path))
+            proc = kiosk("run", "--config", str(path), "--headless", "--state-dir",
+                         str(tmp_path / "state"), "--seconds", "3",
+                         env={"NOTIFY_SOCKET": str(sock_path), "WATCHDOG_USEC": "1000000"})
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+            sock.setblocking(False)
+            notes = []
+            while True:
+                try:
+                    notes.append(sock.recv(4096).decode())
+                except BlockingIOError:
+                    break
+        assert notes[0] == "READY=1"
+        assert notes.count("WATCHDOG=1") >= 3  # every 0.5 s while the session loop is alive
+        assert notes[-1] == "STOPPING=1" or "STOPPING=1" in notes
         assert (tmp_path / "state" / "kiosk.sqlite").exists() or list((tmp_path / "state").iterdir())
         assert "IDENTIFICATION" in " ".join(map(str, bill.commands)) or bill.commands
     finally:
