@@ -87,6 +87,10 @@ class CashDesk:
         self._last_stack: dict[str, dict[str, Any]] = self._load_last_stacks()
         self._timers: list[threading.Timer] = []
         self.settle_s = 0.6
+        #: the bill cassette as a technician sees it: in_place | removed | reinserted
+        self.cassette = "in_place"
+        self._test: threading.Event | None = None
+        self._test_amount: int | None = None
         #: ``note_credit(credit_id, session_id)`` after each journalled credit (the runtime's map).
         self.note_credit: Callable[[str, str], None] = lambda _c, _s: None
 
@@ -149,9 +153,35 @@ class CashDesk:
         timer.start()
 
     # -- driver callbacks (device threads) -----------------------------------------------------
+    def test_bill(self, timeout_s: float = 30.0) -> int | None:
+        """Service mode's "accept one bill": enable the validator, let the technician insert a
+        bill, report its value and give it back (RETURN: a test never takes money).
+        None if no bill came within ``timeout_s``."""
+        bill = self._acceptors.get("bill")
+        if bill is None:
+            raise RuntimeError("no bill validator is configured")
+        with self._lock:
+            if self._limit is not None:
+                raise RuntimeError("a payer session is taking money")
+            self._test, self._test_amount = threading.Event(), None
+        bill.set_accepting(ANY_AMOUNT)
+        try:
+            assert self._test is not None
+            self._test.wait(timeout_s)
+            return self._test_amount
+        finally:
+            bill.set_accepting(None)
+            with self._lock:
+                self._test = None
+
     def _policy_for(self, name: str) -> Callable[[int], bool | None]:
         def policy(amount: int) -> bool | None:
             with self._lock:
+                test = self._test
+                if test is not None and name == "bill":
+                    self._test_amount = amount
+                    test.set()
+                    return False  # a test bill goes back to the technician
                 limit = self._limit
             if limit is None or amount > limit or not self._may_take_money():
                 return False
@@ -192,10 +222,12 @@ class CashDesk:
             self._post(ev.AcceptorRecovered(device=event.device))
         elif event.kind == "cassette_removed":
             state.fault = "cassette removed"
+            self.cassette = "removed"
             self._audit("cassette.removed", {"device": event.device})
             self._post(ev.AcceptorFault(device=event.device, kind="cassette_removed"))
         elif event.kind == "cassette_inserted":
             state.fault = None
+            self.cassette = "reinserted"
             self._audit("cassette.inserted", {"device": event.device})
             self._post(ev.AcceptorRecovered(device=event.device))
 
