@@ -224,6 +224,11 @@ class EcrProtocol:
     def answer_status_info(self, commit: bool, now: float) -> None:
         """The verdict on the approved Status-Information just reported."""
         if self.state is not State.WAIT_VERDICT:
+            if self.state is State.IDLE and b"" in self._verdicts.values():
+                # the command failed (line lost) after the approval was reported and before
+                # this verdict: nothing can be sent; the caller holds an unresolved approval
+                # and recovers it (repeat receipt / status), so this is not a misuse.
+                return
             raise LocalProtocolError(f"no Status-Information waits for a verdict ({self.state})")
         apdu = _ACK if commit else _NOT_ISSUED
         for info_apdu, verdict in self._verdicts.items():

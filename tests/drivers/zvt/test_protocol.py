@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from drivers.errors import LocalProtocolError
@@ -294,8 +294,19 @@ _CHUNKS = st.one_of(
 )
 
 
+# Found by this test: the approval arrives in the same turn in which the unacknowledged command
+# gives up; the verdict then has nowhere to go and must not raise.
+_LATE_APPROVAL = encode_frame(
+    b"\x04\x0fY'\x00\x04\x00\x00\x00\x00\x10\x00\x0b\x00\x01#\x0c\x140\x05\r\x11\"\x0e(\x12\x17"
+    b"\x00\x01\x19p\"\xf0\xf8A\x11\x11\xee\xee\xee\x11\x11)\x124Vx*000000000123456;A1B2C3\x00\x00I\x04"
+    b"\x98\x87\x00B\x88\x00\x00B\x8a\n\x8b\xf0\xf5VISA\x00"
+)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(_CHUNKS, st.floats(0, 3)), max_size=25), st.booleans())
+@example(chunks=[(b"", 1.0), (b"", 1.0), (_LATE_APPROVAL, 1.0)], commit=False)
+@example(chunks=[(b"", 1.0), (b"", 1.0), (_LATE_APPROVAL, 1.0)], commit=True)
 def test_fuzz_protocol_never_raises_on_peer_bytes(chunks, commit):
     ecr = EcrProtocol(TIMEOUTS)
     now = 0.0
