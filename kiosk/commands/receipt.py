@@ -33,7 +33,7 @@ LANGS = ("ro", "ru", "en")
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = subparsers.add_parser(
         "receipt",
-        help="receipt printer: status, commissioning test ticket",
+        help="receipt printer: status, commissioning test ticket, reprint a receipt",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
