@@ -31,6 +31,7 @@ from drivers.cash import AcceptorWorker, CashEvent
 from drivers.errors import LinkError
 from drivers.link import Link, SerialLink
 from kiosk import exitcodes
+from kiosk.commands._probe import add_probe_parser
 from kiosk.i18n import t
 from kiosk.money import AmountError, format_amount, parse_amount
 
@@ -45,8 +46,8 @@ _FAULT_KINDS = {"cassette_removed", "disconnected"}
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = subparsers.add_parser(
         "devices",
-        help="talk to a cash device directly (accept bills or coins)",
-        description="Direct access to the cash devices, for technicians and tests.",
+        help="talk to a cash device directly (accept bills or coins); find devices on ports",
+        description="Direct access to the devices, for technicians and tests.",
     )
     sub = p.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
     a = sub.add_parser(
@@ -87,6 +88,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     a.add_argument("--json", action="store_true", help="one JSON object per line")
     a.set_defaults(func=run_accept)
+    add_probe_parser(sub)
 
 
 class _Session:
