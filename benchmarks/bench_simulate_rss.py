@@ -4,8 +4,9 @@ Each session is a real one: the session loop, signed SOAP look-up and confirmati
 loopback sandbox, the card terminal (ZVT emulator on a pseudo-terminal) or the bill validator
 (CCNET emulator), the SQLite journal, the outbox, and a receipt rendered to ESC/POS and PNG by
 the virtual printer. The MPay sandbox runs in a process of its own; the device emulators
-share this process (their own per-transaction logs are part of the figure). The baseline is the process's RSS after a warm-up of ``--warmup``
-sessions in the same run; the figure is the growth from there to the end. Target <= 10 MB.
+share this process (their own per-transaction logs are part of the figure). The baseline is
+the process's RSS after a warm-up of ``--warmup`` sessions in the same run; the figure is the
+growth from there to the end. Target <= 10 MB.
 
 Usage::
 

@@ -98,6 +98,7 @@ def run_kiosk(
     scanner: bool = True,
     on_stop: Callable[[], None] | None = None,
     may_quit: Callable[[], bool] | None = None,
+    extras: Callable[[Kiosk], Callable[[], None]] | None = None,
 ) -> int:
     """Show the payer UI (and the demo's simulator panel) and run the Qt loop until quit.
 
@@ -105,7 +106,8 @@ def run_kiosk(
     context menus swallowed, close refused); ``hide_cursor`` defaults to ``fullscreen``. SIGINT
     and SIGTERM quit the loop cleanly: ``on_stop()`` is called first (the runtime stops taking
     new payers) and the loop ends once ``may_quit()`` is true (no money in flight), so a payer
-    who is paying can finish. Returns the loop's exit code.
+    who is paying can finish. ``extras(kiosk)`` adds to the built UI (service mode) and returns
+    its teardown. Returns the loop's exit code.
     """
     app = prepare_application()
     kiosk = build_kiosk(runtime, scanner=scanner)
@@ -126,6 +128,7 @@ def run_kiosk(
         panel.setStyleSheet(STANDARD.stylesheet())
         panel.resize(520, 900)
         panel.show()
+    teardown = extras(kiosk) if extras is not None else None
     # Build the other screens while the payer looks at the attract screen.
     QTimer.singleShot(0, window, window.prebuild)
     restore = _quit_on_signals(app, lockdown, on_stop=on_stop, may_quit=may_quit)
@@ -133,6 +136,8 @@ def run_kiosk(
         return app.exec()
     finally:
         restore()
+        if teardown is not None:
+            teardown()
         lockdown.release()
         kiosk.close()
         for widget in (panel, window):

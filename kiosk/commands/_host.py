@@ -44,6 +44,8 @@ def host(
     simulator: Mapping[str, Callable[..., Any]] | None = None,
     seconds: float | None = None,
     stop_grace_s: float = 540.0,
+    service: Any = None,
+    service_sequence: str | None = None,
 ) -> int:
     """Start ``runtime``, serve until told to stop, stop it safely. Returns an exit code."""
     frontend = None if headless else load_frontend()
@@ -64,7 +66,9 @@ def host(
                 runtime, fullscreen=fullscreen, hide_cursor=hide_cursor, scanner=scanner,
                 simulator=simulator, on_stop=runtime.request_stop,
                 may_quit=lambda: not runtime.money_in_flight(), seconds=seconds,
-                heartbeat=screen.beat,
+                heartbeat=screen.beat, service=service, service_sequence=service_sequence,
+                on_service=lambda on: (runtime.hold if on else runtime.release)(
+                    "runtime.out_of_service.service_mode"),
             )
         else:
             code = _serve_headless(runtime, seconds)

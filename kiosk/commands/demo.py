@@ -80,11 +80,15 @@ def run(args: argparse.Namespace) -> int:
     state_dir = ensure_state_dir(args.state_dir or default_demo_state())
     world = start_world(config, state_dir=state_dir, receipts_dir=args.receipts_dir)
     try:
+        from kiosk.runtime.service import service_backend
+
         runtime = build_runtime(world.config, printer=world.printer)
         _banner(world, state_dir)
         return host(runtime, headless=args.headless, fullscreen=not args.windowed,
                     hide_cursor=False, scanner=world.config.ui.scanner,
-                    simulator=_controls(world), seconds=args.seconds, stop_grace_s=60)
+                    simulator=_controls(world), seconds=args.seconds, stop_grace_s=60,
+                    service=service_backend(runtime, world.config),
+                    service_sequence=world.config.service_mode.key_sequence)
     except FrontendMissing as exc:
         print(f"kiosk demo: {exc}; use --headless")
         return exitcodes.USAGE
@@ -124,5 +128,6 @@ def _banner(world: Any, state_dir: Path) -> None:
         f"  receipts          {c.printer.receipts_dir}",
         f"  state             {state_dir}",
         "  try: MDS02 / MDS02250710092629689, IGP01 / IGP2025000123, any SIM-... key",
+        "  service mode: tap the corners top-left, top-right, bottom-right, bottom-left; PIN 1234",
     ]
     print("\n".join(lines), flush=True)

@@ -67,10 +67,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"kiosk run: device: {exc}")
         return exitcodes.DEVICE
     try:
+        from kiosk.runtime.service import service_backend
+
         return host(runtime, headless=args.headless,
                     fullscreen=config.ui.fullscreen and not args.windowed,
                     hide_cursor=config.ui.hide_cursor if not args.windowed else False,
-                    scanner=config.ui.scanner, seconds=args.seconds)
+                    scanner=config.ui.scanner, seconds=args.seconds,
+                    service=service_backend(runtime, config),
+                    service_sequence=config.service_mode.key_sequence)
     except FrontendMissing as exc:
         print(f"kiosk run: {exc}; use --headless")
         return exitcodes.USAGE

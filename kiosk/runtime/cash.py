@@ -126,10 +126,11 @@ class CashDesk:
             acceptor = self._acceptors.get(name)
             if acceptor is not None:
                 try:
-                    d["identity"] = dict(acceptor.identity())
-                    d["last_frames"] = list(acceptor.last_frames())[-12:]
-                except Exception:
-                    d["last_frames"] = []
+                    d["identity"] = dict(acceptor.identity)
+                    d["frames"] = list(acceptor.last_frames())[-12:]
+                except Exception:  # a snapshot must never break the service page
+                    log.exception("cash desk: %s snapshot failed", name)
+                    d["frames"] = []
             out.append(d)
         return out
 

@@ -94,6 +94,7 @@ class Runtime:
         self._intent_noted: tuple[Any, ...] | None = None
         self._online = True
         self._offline_blocked: str | None = None
+        self._holds: list[str] = []  # reasons the terminal is out of service (i18n keys)
         self._stopping = threading.Event()
         self._monitor: threading.Thread | None = None
         self._lookups = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mpay-lookup")
@@ -154,7 +155,7 @@ class Runtime:
 
     def request_stop(self) -> None:
         """No new payers from now on; a payer with money in flight finishes first."""
-        self.post(ev.OutOfService(reason_key="runtime.out_of_service.stopping"))
+        self.hold("runtime.out_of_service.stopping")
 
     def stop(self, *, grace_s: float = 120.0) -> bool:
         """Stop taking new payers, wait (up to ``grace_s``) for money in flight to settle, then
@@ -411,10 +412,31 @@ class Runtime:
         if not ok and self._offline_blocked is None:
             self._offline_blocked = why
             log.error("runtime: offline policy stops money: %s", why)
-            self.post(ev.OutOfService(reason_key="runtime.out_of_service.unconfirmed"))
+            self.hold("runtime.out_of_service.unconfirmed")
         elif ok and self._offline_blocked is not None:
             self._offline_blocked = None
-            log.warning("runtime: offline policy satisfied again; back in service")
+            log.warning("runtime: offline policy satisfied again")
+            self.release("runtime.out_of_service.unconfirmed")
+
+    def hold(self, reason_key: str) -> None:
+        """Out of service for ``reason_key`` (a payer with money in flight finishes first)."""
+        with self._lock:
+            if reason_key in self._holds:
+                return
+            self._holds.append(reason_key)
+        self.post(ev.OutOfService(reason_key=reason_key))
+
+    def release(self, reason_key: str) -> None:
+        """Drop one reason; back in service when none is left (else show the next one)."""
+        with self._lock:
+            if reason_key not in self._holds:
+                return
+            self._holds.remove(reason_key)
+            left = list(self._holds)
+        if left:
+            self.post(ev.OutOfService(reason_key=left[0]))
+        else:
+            log.warning("runtime: back in service")
             self.post(ev.BackInService())
 
     # -- monitor thread -------------------------------------------------------------------------
