@@ -17,6 +17,7 @@ PaymentID is minted and the confirmation queued in one transaction before anyone
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -57,6 +58,14 @@ _VOUCHER_REASONS = {
 }
 
 
+def _crash(reason: str) -> None:
+    """Crash-only: every durable write is atomic, so ending here loses nothing; systemd
+    (Restart=always) starts the kiosk again and start-up recovery finishes the session."""
+    log.critical("runtime: exiting: %s", reason)
+    logging.shutdown()
+    os._exit(70)
+
+
 class Runtime:
     """See the module docstring. Build with ``kiosk.runtime.build.build_runtime``."""
 
@@ -75,8 +84,10 @@ class Runtime:
         monitor_every_s: float = 5.0,
         tick_interval: float = 1.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        fatal: Callable[[str], None] | None = None,
     ) -> None:
         self.ctx = ctx
+        self._fatal = fatal or _crash
         self.ledger = ledger
         self.mpay = mpay
         self.cash = cash
@@ -238,9 +249,9 @@ class Runtime:
             self._note_intent(state)
             self._redeem(e)
         elif isinstance(e, fx.FinalizePayment):
-            self._finalize(e)
+            self._settle(self._finalize, e)
         elif isinstance(e, fx.IssueVoucher):
-            self._issue_voucher(e)
+            self._settle(self._issue_voucher, e)
         elif isinstance(e, fx.PrintReceipt):
             if self.receipts is None:
                 self.post(ev.ReceiptPrinted(request_id=e.request_id, ok=False))
@@ -249,6 +260,21 @@ class Runtime:
                 self.receipts.print(e, reason)
         else:
             log.warning("runtime: no handler for effect %s", type(e).__name__)
+
+    def _settle(self, handler: Callable[[Any], None], e: Any) -> None:
+        """Settlements must be answered or the payer waits for ever: retry a failing journal
+        write, and if it keeps failing, end the process (crash-only): the money is in the
+        journal, and the next start finishes the session (``recovery``)."""
+        for attempt in range(3):
+            try:
+                handler(e)
+                return
+            except Exception:
+                log.exception("runtime: %s failed (attempt %d)", type(e).__name__, attempt + 1)
+                time.sleep(0.2 * (attempt + 1))
+        log.critical("runtime: the journal cannot record %s; restarting to recover it",
+                     type(e).__name__)
+        self._fatal(f"{type(e).__name__} could not be recorded")
 
     # -- sessions and credits --------------------------------------------------------------------
     def _session_for_credit(self) -> str:

@@ -114,3 +114,46 @@ def test_killed_at_any_moment_loses_nothing_and_counts_nothing_twice(tmp_path, s
         assert len(sandbox.confirmations()) == len(books["payments"]) <= 1
     finally:
         stop_terminal(t)
+
+
+def test_a_journal_that_fails_at_settlement_ends_the_process_and_the_restart_recovers(
+        tmp_path, sandbox):
+    from kiosk.session import events as ev
+    from kiosk.session.view import Screen
+
+    state = tmp_path / "state"
+    t = start_terminal(state, endpoint=sandbox.url)
+    fatal: list[str] = []
+    t.runtime._fatal = fatal.append  # instead of ending the test process
+    try:
+        p = t.payer
+        p.wait_screen(Screen.ATTRACT)
+        p.send(ev.LanguageChosen(language="ro"))
+        p.wait_screen(Screen.SERVICES)
+        p.send(ev.ServiceChosen(service_id="MDS02"))
+        p.wait_screen(Screen.ORDER_KEY)
+        p.send(ev.KeyChanged(text=sim_order_key("MDS02", 70)))
+        p.send(ev.KeySubmitted())
+        p.wait_screen(Screen.INVOICE)
+        p.send(ev.Continue())
+        p.wait_screen(Screen.METHOD)
+        p.send(ev.MethodChosen(method="cash"))
+        p.wait(lambda v: v.cash is not None and v.cash.accepting, "accepting")
+        t.world.insert_bill(5000)
+        p.wait(lambda v: v.cash is not None and v.cash.inserted == 5000, "50 lei in")
+        t.ledger.store.close()  # the journal stops working (think: the disk went away)
+        p.send(ev.TakeVoucher())
+        deadline = time.monotonic() + 15
+        while not fatal and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert fatal == ["IssueVoucher could not be recorded"]
+    finally:
+        t.runtime.stop(grace_s=0)
+        t.world.stop()
+    t = start_terminal(state, endpoint=sandbox.url)
+    try:
+        [recovered] = t.runtime.recovered
+        assert recovered.voucher_amount == 5000 and recovered.payment_id is None
+        _check_books(t.ledger, sandbox)
+    finally:
+        stop_terminal(t)
