@@ -56,10 +56,10 @@ def host(
     if frontend is not None:
         checks["screen"] = screen.fresh
     watchdog = Watchdog(interval, checks) if interval else None
-    if watchdog is not None:
-        watchdog.start()
     notify("READY=1")
     notify("STATUS=serving payers")
+    if watchdog is not None:
+        watchdog.start()
     try:
         if frontend is not None:
             code = frontend(

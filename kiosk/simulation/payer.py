@@ -81,11 +81,10 @@ class Payer:
     def send(self, event: Any) -> None:
         self.runtime.submit(event)
 
-    # -- one session ----------------------------------------------------------------------------
-    def pay(self, service_id: str, order_key: str, *, method: str = "cash", lang: str = "ro",
-            properties: Callable[[Any], str] | None = None) -> SessionResult:
-        """One whole session paid by ``method``: cash (bills, coins for what is below a bill),
-        coins, or card."""
+    # -- steps ----------------------------------------------------------------------------------
+    def look_up(self, service_id: str, order_key: str, lang: str = "ro") -> SessionView:
+        """From the attract screen to what the look-up shows: the invoice, the order choice or
+        an error."""
         self.wait_screen(Screen.ATTRACT, timeout=max(self.step_timeout, 60))
         self.send(ev.LanguageChosen(language=lang))
         self.wait_screen(Screen.SERVICES)
@@ -93,7 +92,27 @@ class Payer:
         self.wait_screen(Screen.ORDER_KEY)
         self.send(ev.KeyChanged(text=order_key))
         self.send(ev.KeySubmitted())
-        v = self.wait_screen(Screen.ORDER_CHOICE, Screen.INVOICE, Screen.ERROR)
+        return self.wait_screen(Screen.ORDER_CHOICE, Screen.INVOICE, Screen.ERROR)
+
+    def to_method(self, service_id: str, order_key: str, lang: str = "ro") -> SessionView:
+        """To the payment-method screen of a payable order with a fixed amount."""
+        v = self.look_up(service_id, order_key, lang)
+        if v.screen is not Screen.INVOICE:
+            raise StuckSession(f"{service_id}/{order_key}: the look-up showed {v.screen.value}")
+        self.send(ev.Continue())
+        return self.wait_screen(Screen.METHOD)
+
+    def start_cash(self) -> SessionView:
+        """Choose cash and wait until the acceptors take money."""
+        self.send(ev.MethodChosen(method="cash"))
+        return self.wait(lambda v: v.cash is not None and v.cash.accepting, "acceptors on")
+
+    # -- one session ----------------------------------------------------------------------------
+    def pay(self, service_id: str, order_key: str, *, method: str = "cash", lang: str = "ro",
+            properties: Callable[[Any], str] | None = None) -> SessionResult:
+        """One whole session paid by ``method``: cash (bills, coins for what is below a bill),
+        coins, or card."""
+        v = self.look_up(service_id, order_key, lang)
         if v.screen is Screen.ORDER_CHOICE:
             index = next((o.index for o in v.orders if o.payable), v.orders[0].index)
             self.send(ev.OrderChosen(index=index))
@@ -148,9 +167,7 @@ class Payer:
         self.wait(lambda v: v.screen is not Screen.METHOD or v.notice_key is not None, "card")
 
     def _cash(self, *, coins_only: bool) -> None:
-        self.send(ev.MethodChosen(method="cash"))
-        self.wait_screen(Screen.CASH)
-        self.wait(lambda v: v.cash is not None and v.cash.accepting, "acceptors on")
+        self.start_cash()
         while True:
             v = self.view
             if v.screen is not Screen.CASH or v.cash is None or v.cash.remaining <= 0:

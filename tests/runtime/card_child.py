@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.session import events as ev
-from kiosk.session.view import Screen
 from tests.runtime.conftest import start_terminal
 
 
@@ -36,16 +35,7 @@ def main() -> None:
     t = start_terminal(Path(state), endpoint=endpoint, card_port=card_port)
     t.runtime.card._ledger = _StallAfterApproval(t.runtime.card._ledger)
     p = t.payer
-    p.wait_screen(Screen.ATTRACT)
-    p.send(ev.LanguageChosen(language="ro"))
-    p.wait_screen(Screen.SERVICES)
-    p.send(ev.ServiceChosen(service_id="MDS02"))
-    p.wait_screen(Screen.ORDER_KEY)
-    p.send(ev.KeyChanged(text=order_key))
-    p.send(ev.KeySubmitted())
-    p.wait_screen(Screen.INVOICE)
-    p.send(ev.Continue())
-    p.wait_screen(Screen.METHOD)
+    p.to_method("MDS02", order_key, "ro")
     print("READY", flush=True)
     p.send(ev.MethodChosen(method="card"))
     threading.Event().wait()

@@ -13,7 +13,6 @@ import sys
 import threading
 from pathlib import Path
 
-from kiosk.session import events as ev
 from kiosk.session.view import Screen
 from tests.runtime.conftest import start_terminal
 
@@ -23,18 +22,8 @@ def main() -> None:
     delay = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0
     t = start_terminal(Path(state_dir), endpoint=endpoint)
     p = t.payer
-    p.wait_screen(Screen.ATTRACT)
-    p.send(ev.LanguageChosen(language="ro"))
-    p.wait_screen(Screen.SERVICES)
-    p.send(ev.ServiceChosen(service_id="MDS02"))
-    p.wait_screen(Screen.ORDER_KEY)
-    p.send(ev.KeyChanged(text=order_key))
-    p.send(ev.KeySubmitted())
-    p.wait_screen(Screen.INVOICE)
-    p.send(ev.Continue())
-    p.wait_screen(Screen.METHOD)
-    p.send(ev.MethodChosen(method="cash"))
-    p.wait(lambda v: v.cash is not None and v.cash.accepting, "accepting")
+    p.to_method("MDS02", order_key, "ro")
+    p.start_cash()
     print("READY", flush=True)
     if mode == "delay":
         threading.Timer(delay, os.kill, args=(os.getpid(), signal.SIGKILL)).start()

@@ -119,7 +119,6 @@ def test_killed_at_any_moment_loses_nothing_and_counts_nothing_twice(tmp_path, s
 def test_a_journal_that_fails_at_settlement_ends_the_process_and_the_restart_recovers(
         tmp_path, sandbox):
     from kiosk.session import events as ev
-    from kiosk.session.view import Screen
 
     state = tmp_path / "state"
     t = start_terminal(state, endpoint=sandbox.url)
@@ -127,18 +126,8 @@ def test_a_journal_that_fails_at_settlement_ends_the_process_and_the_restart_rec
     t.runtime._fatal = fatal.append  # instead of ending the test process
     try:
         p = t.payer
-        p.wait_screen(Screen.ATTRACT)
-        p.send(ev.LanguageChosen(language="ro"))
-        p.wait_screen(Screen.SERVICES)
-        p.send(ev.ServiceChosen(service_id="MDS02"))
-        p.wait_screen(Screen.ORDER_KEY)
-        p.send(ev.KeyChanged(text=sim_order_key("MDS02", 70)))
-        p.send(ev.KeySubmitted())
-        p.wait_screen(Screen.INVOICE)
-        p.send(ev.Continue())
-        p.wait_screen(Screen.METHOD)
-        p.send(ev.MethodChosen(method="cash"))
-        p.wait(lambda v: v.cash is not None and v.cash.accepting, "accepting")
+        p.to_method("MDS02", sim_order_key("MDS02", 70), "ro")
+        p.start_cash()
         t.world.insert_bill(5000)
         p.wait(lambda v: v.cash is not None and v.cash.inserted == 5000, "50 lei in")
         t.ledger.store.close()  # the journal stops working (think: the disk went away)

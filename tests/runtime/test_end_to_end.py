@@ -68,18 +68,8 @@ def test_coins_only(terminal):
 
 def test_giving_up_with_money_in_makes_a_voucher_that_pays_later(terminal):
     p = terminal.payer
-    p.wait_screen(Screen.ATTRACT)
-    p.send(ev.LanguageChosen(language="en"))
-    p.wait_screen(Screen.SERVICES)
-    p.send(ev.ServiceChosen(service_id="MDS02"))
-    p.wait_screen(Screen.ORDER_KEY)
-    p.send(ev.KeyChanged(text=sim_order_key("MDS02", 4)))
-    p.send(ev.KeySubmitted())
-    p.wait_screen(Screen.INVOICE)
-    p.send(ev.Continue())
-    p.wait_screen(Screen.METHOD)
-    p.send(ev.MethodChosen(method="cash"))
-    p.wait(lambda v: v.cash is not None and v.cash.accepting, "accepting")
+    p.to_method("MDS02", sim_order_key("MDS02", 4), "en")
+    p.start_cash()
     terminal.world.insert_bill(10000)
     p.wait(lambda v: v.cash is not None and v.cash.inserted == 10000, "100 lei in")
     p.send(ev.TakeVoucher())
@@ -90,16 +80,7 @@ def test_giving_up_with_money_in_makes_a_voucher_that_pays_later(terminal):
     assert terminal.ledger.payments() == []
     p.send(ev.Done())
     # the voucher pays the next order; the rest in cash
-    p.wait_screen(Screen.ATTRACT)
-    p.send(ev.LanguageChosen(language="en"))
-    p.wait_screen(Screen.SERVICES)
-    p.send(ev.ServiceChosen(service_id="MDS02"))
-    p.wait_screen(Screen.ORDER_KEY)
-    p.send(ev.KeyChanged(text=sim_order_key("MDS02", 5)))
-    p.send(ev.KeySubmitted())
-    p.wait_screen(Screen.INVOICE)
-    p.send(ev.Continue())
-    p.wait_screen(Screen.METHOD)
+    p.to_method("MDS02", sim_order_key("MDS02", 5), "en")
     p.send(ev.MethodChosen(method="voucher"))
     p.wait_screen(Screen.VOUCHER_CODE)
     p.send(ev.VoucherCodeEntered(code=code))
@@ -109,8 +90,7 @@ def test_giving_up_with_money_in_makes_a_voucher_that_pays_later(terminal):
         terminal.ledger.redeem_voucher(code, "someone-else")
     p.wait_screen(Screen.METHOD, Screen.CASH)
     if p.view.screen is Screen.METHOD:
-        p.send(ev.MethodChosen(method="cash"))
-    p.wait(lambda v: v.cash is not None and v.cash.accepting, "accepting")
+        p.start_cash()
     terminal.world.insert_bill(5000)
     v = p.wait_screen(Screen.RESULT)
     assert v.result is not None and v.result.outcome.value == "paid"
@@ -128,16 +108,7 @@ def test_lookup_of_an_unknown_order_is_an_error_screen_with_nothing_journalled(t
 def test_network_down_payment_is_pending_then_confirmed_when_back(terminal):
     # the lookup needs MPay: look the order up first, then cut the network before paying
     p = terminal.payer
-    p.wait_screen(Screen.ATTRACT)
-    p.send(ev.LanguageChosen(language="ro"))
-    p.wait_screen(Screen.SERVICES)
-    p.send(ev.ServiceChosen(service_id="MDS02"))
-    p.wait_screen(Screen.ORDER_KEY)
-    p.send(ev.KeyChanged(text=sim_order_key("MDS02", 7)))
-    p.send(ev.KeySubmitted())
-    p.wait_screen(Screen.INVOICE)
-    p.send(ev.Continue())
-    p.wait_screen(Screen.METHOD)
+    p.to_method("MDS02", sim_order_key("MDS02", 7), "ro")
     terminal.world.network(False)
     p.send(ev.MethodChosen(method="card"))
     v = p.wait_screen(Screen.RESULT, timeout=40)
@@ -150,29 +121,15 @@ def test_network_down_payment_is_pending_then_confirmed_when_back(terminal):
     assert _wait_confirmed(terminal.ledger, pid, timeout=30) == "confirmed"
 
 
-def _to_method(p, service_id: str, key: str, lang: str = "en") -> None:
-    p.wait_screen(Screen.ATTRACT)
-    p.send(ev.LanguageChosen(language=lang))
-    p.wait_screen(Screen.SERVICES)
-    p.send(ev.ServiceChosen(service_id=service_id))
-    p.wait_screen(Screen.ORDER_KEY)
-    p.send(ev.KeyChanged(text=key))
-    p.send(ev.KeySubmitted())
-    p.wait_screen(Screen.INVOICE)
-    p.send(ev.Continue())
-    p.wait_screen(Screen.METHOD)
-
-
 def test_a_declined_card_says_why_and_the_payer_pays_cash_instead(terminal):
     p = terminal.payer
     terminal.world.card.next_outcome = "decline:51"  # insufficient funds
-    _to_method(p, "MDS02", sim_order_key("MDS02", 8))
+    p.to_method("MDS02", sim_order_key("MDS02", 8), "en")
     p.send(ev.MethodChosen(method="card"))
     v = p.wait(lambda v: v.screen is Screen.METHOD and v.notice_key is not None, "decline notice")
     assert v.notice_key.startswith("card.reason.")
     assert terminal.ledger.export()["credits"] == []  # nothing charged, nothing journalled
-    p.send(ev.MethodChosen(method="cash"))
-    p.wait(lambda v: v.cash is not None and v.cash.accepting, "accepting")
+    p.start_cash()
     terminal.world.insert_bill(20000)
     v = p.wait_screen(Screen.RESULT)
     assert v.result.outcome.value == "paid" and v.result.voucher is not None

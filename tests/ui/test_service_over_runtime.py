@@ -82,18 +82,8 @@ def test_corners_and_pin_take_the_terminal_out_of_service_until_the_technician_l
 def test_no_service_mode_while_a_payer_has_money_in(live, qtbot):
     kiosk, terminal, held = live
     p = terminal.payer
-    p.wait_screen(Screen.ATTRACT)
-    p.send(ev.LanguageChosen(language="ro"))
-    p.wait_screen(Screen.SERVICES)
-    p.send(ev.ServiceChosen(service_id="MDS02"))
-    p.wait_screen(Screen.ORDER_KEY)
-    p.send(ev.KeyChanged(text=sim_order_key("MDS02", 61)))
-    p.send(ev.KeySubmitted())
-    p.wait_screen(Screen.INVOICE)
-    p.send(ev.Continue())
-    p.wait_screen(Screen.METHOD)
-    p.send(ev.MethodChosen(method="cash"))
-    p.wait(lambda v: v.cash is not None and v.cash.accepting, "accepting")
+    p.to_method("MDS02", sim_order_key("MDS02", 61), "ro")
+    p.start_cash()
     terminal.world.insert_bill(5000)
     p.wait(lambda v: v.cash is not None and v.cash.inserted == 5000, "50 lei in")
     qtbot.waitUntil(lambda: kiosk.presenter.view.money_in, timeout=5000)
