@@ -181,9 +181,17 @@ def insert_credit(
     currency: str,
     detail: Mapping[str, Any] | None,
     at: str,
+    tail: tuple[int, str] | None = None,
+    session_known: bool = False,
 ) -> Credit:
     """Journal one credit (see the module rules). Raises ValueError on bad arguments and
-    CreditConflict if ``ref`` exists with different content."""
+    CreditConflict if ``ref`` exists with different content.
+
+    Hot-path hints from the caller: ``tail`` is the chain's last link as this process last
+    committed it (saves reading it), ``session_known`` that the session row exists (sessions
+    are never deleted). A stale ``tail`` cannot fork the chain: if another writer appended
+    meanwhile, the next id is taken, the INSERT fails on the primary key, and the real tail is
+    read and the insert retried."""
     if source not in CREDIT_SOURCES:
         raise ValueError(f"source must be one of {CREDIT_SOURCES}, got {source!r}")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
@@ -193,7 +201,7 @@ def insert_credit(
     if not device:
         raise ValueError("device must be named")
     clean = check_detail(detail)
-    last_id, prev = chain.tail(db, "credits")
+    last_id, prev = tail if tail is not None else chain.tail(db, "credits")
     row: dict[str, Any] = {
         "id": last_id + 1,
         "ref": ref,
@@ -205,14 +213,20 @@ def insert_credit(
         "detail": _dumps(clean) if clean else "{}",
         "at": at,
     }
-    ensure_session(db, session_id, at)
+    if not session_known:
+        ensure_session(db, session_id, at)
     try:
-        chain.append(db, "credits", row, prev=prev)
+        link = chain.append(db, "credits", row, prev=prev)["hash"]
     except sqlite3.IntegrityError:
         # Insert first, look second: the usual case (a new event) costs no extra query.
         existing = credit_by_ref(db, ref)
         if existing is None:
-            raise
+            if tail is None:
+                raise
+            # the tail hint was stale (another writer appended): read it and try once more
+            return insert_credit(db, ref=ref, session_id=session_id, source=source,
+                                 device=device, amount=amount, currency=currency,
+                                 detail=detail, at=at)
         mine = (session_id, source, device, amount, currency)
         theirs = (
             existing.session_id,
@@ -237,6 +251,7 @@ def insert_credit(
         detail=clean,
         at=at,
         fresh=True,
+        link=link,
     )
 
 

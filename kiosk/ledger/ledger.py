@@ -80,6 +80,9 @@ class Ledger:
         self.terminal_id = terminal_id
         self._clock = clock
         self._epoch: str | None = None
+        # record_credit's hot-path hints (see credits.insert_credit), set only after a commit
+        self._credit_tail: tuple[int, str] | None = None
+        self._sessions_seen: set[str] = set()
 
     @classmethod
     def open(
@@ -194,18 +197,30 @@ class Ledger:
         refused here: use ``redeem_voucher``."""
         if source == "voucher":
             raise ValueError("voucher credits come from redeem_voucher()")
-        with self.store.write() as db:
-            return credits.insert_credit(
-                db,
-                ref=ref,
-                session_id=session_id,
-                source=source,
-                device=device,
-                amount=amount,
-                currency=currency,
-                detail=detail,
-                at=self._at(),
-            )
+        try:
+            with self.store.write() as db:
+                credit = credits.insert_credit(
+                    db,
+                    ref=ref,
+                    session_id=session_id,
+                    source=source,
+                    device=device,
+                    amount=amount,
+                    currency=currency,
+                    detail=detail,
+                    at=self._at(),
+                    tail=self._credit_tail,
+                    session_known=session_id in self._sessions_seen,
+                )
+        except BaseException:
+            self._credit_tail = None  # whatever happened, read the tail next time
+            raise
+        # committed: remember the tail and the session for the next credit
+        self._credit_tail = (credit.id, credit.link) if credit.link else None
+        if len(self._sessions_seen) > 256:
+            self._sessions_seen.clear()
+        self._sessions_seen.add(session_id)
+        return credit
 
     def credit(self, ref: str) -> Credit | None:
         with self.store.read() as db:

@@ -54,6 +54,8 @@ class Credit:
     at: str
     #: True if this call journalled it; False if ``ref`` was already there (a re-delivery).
     fresh: bool = field(default=False, compare=False)
+    #: its hash-chain link, when this call wrote it (the ledger remembers the chain's tail)
+    link: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

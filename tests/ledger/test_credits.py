@@ -150,3 +150,28 @@ def test_card_approval_already_paid_cannot_be_reversed(ledger: Ledger) -> None:
     with pytest.raises(LedgerError, match="cannot be reversed"):
         ledger.reverse_card_approval("zvt:44", "too late")
     assert [a.ref for a in ledger.pending_card_approvals()] == ["zvt:44"]
+
+
+def test_two_writers_on_one_journal_keep_one_unbroken_chain(ledger: Ledger, state_dir, clock) -> None:
+    """Each ledger remembers the chain's tail it last committed; another writer (a second
+    process: `kiosk` commands beside the kiosk) makes that stale. The chain must not fork."""
+    other = Ledger.open(state_dir, terminal_id="TEST-01", clock=clock)
+    try:
+        ledger.record_credit("s1", source="bill", amount=10000, device="bill", ref="a1")
+        other.record_credit("s2", source="coin", amount=100, device="coin", ref="b1")
+        credit = ledger.record_credit("s1", source="bill", amount=5000, device="bill", ref="a2")
+        assert credit.fresh and credit.id == 3
+        ledger.record_credit("s1", source="bill", amount=2000, device="bill", ref="a3")
+        assert [c.id for c in ledger.credits("s1")] == [1, 3, 4]
+        assert ledger.verify().ok
+    finally:
+        other.close()
+
+
+def test_a_failed_credit_write_does_not_leave_a_stale_tail(ledger: Ledger) -> None:
+    ledger.record_credit("s1", source="bill", amount=10000, device="bill", ref="a1")
+    with pytest.raises(CreditConflict):
+        ledger.record_credit("s1", source="bill", amount=5000, device="bill", ref="a1")
+    ledger.record_credit("s1", source="bill", amount=5000, device="bill", ref="a2")
+    assert [c.amount for c in ledger.credits("s1")] == [10000, 5000]
+    assert ledger.verify().ok
