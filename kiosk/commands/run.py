@@ -6,8 +6,9 @@ the session loop is alive. SIGTERM stops new sessions at once and ends the proce
 money is in flight (a payer who is paying finishes first).
 
 ``--headless`` runs everything but the screen (diagnostics, or a terminal driven remotely).
-Exit codes: 0 stopped cleanly; 2 configuration error; 4 MPay settings unusable (certificates);
-5 a device port that cannot be opened.
+Exit codes: 0 stopped cleanly; 2 configuration error; 4 MPay settings unusable (certificates).
+A device or printer that is missing at start is not fatal: it is reported (service mode,
+``kiosk status``, the payer screen) and picked up when it appears.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from drivers.errors import LinkError
     from kiosk.commands._host import FrontendMissing, host
     from kiosk.mpay.errors import MpayConfigError
     from kiosk.runtime.build import build_runtime
@@ -63,9 +63,6 @@ def run(args: argparse.Namespace) -> int:
     except (MpayConfigError, OSError) as exc:
         print(f"kiosk run: MPay settings unusable: {exc}")
         return exitcodes.REMOTE
-    except LinkError as exc:
-        print(f"kiosk run: device: {exc}")
-        return exitcodes.DEVICE
     try:
         from kiosk.runtime.service import service_backend
 

@@ -20,7 +20,7 @@ from kiosk.mpay.settings import MpaySettings
 from kiosk.runtime.card import CardDesk
 from kiosk.runtime.cash import CashDesk
 from kiosk.runtime.context import session_context
-from kiosk.runtime.printing import ReceiptDesk
+from kiosk.runtime.printing import ReceiptDesk, ReopeningPrinter
 from kiosk.runtime.runtime import Runtime
 
 __all__ = ["build_runtime"]
@@ -37,11 +37,12 @@ def build_runtime(
     printer: Any = None,
     monitor_every_s: float = 5.0,
     tick_interval: float = 1.0,
+    printer_retry_s: float = 10.0,
 ) -> Runtime:
     """Open the ledger, build every desk from ``config``; nothing is started yet.
 
-    Raises ``kiosk.mpay.errors.MpayConfigError`` / ``OSError`` for unusable certificates and
-    ``drivers.errors.LinkError`` for a printer port that cannot be opened."""
+    Raises ``kiosk.mpay.errors.MpayConfigError`` / ``OSError`` for unusable certificates. A
+    printer that cannot be opened is not an error: it is retried (``ReopeningPrinter``)."""
     from kiosk.mpay.client import MpayClient  # zeep + xmlsec: imported only when needed
     from kiosk.receipts import open_printer, profile_from_config, settings_from_config
 
@@ -65,8 +66,10 @@ def build_runtime(
     card = _card_desk(config, ledger, post, session_for_credit)
     profile = profile_from_config(config.printer)
     if printer is None:
-        printer = open_printer(config.printer, receipts_dir=receipts_dir or _receipts_dir(config, state),
-                               profile=profile)
+        folder = receipts_dir or _receipts_dir(config, state)
+        printer = ReopeningPrinter(
+            lambda: open_printer(config.printer, receipts_dir=folder, profile=profile),
+            retry_s=printer_retry_s)
     names = {s.service_id: dict(s.names) for s in config.services}
 
     def service_name(service_id: str, lang: str) -> str:

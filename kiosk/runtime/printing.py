@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -19,6 +20,10 @@ from kiosk.receipts import (
     CardSlip,
     IssuedVoucher,
     PaymentMethod,
+    PrinterState,
+    PrinterStatus,
+    PrintOutcome,
+    PrintResult,
     ReceiptSettings,
     VoucherCause,
     payment_receipt,
@@ -29,11 +34,73 @@ from kiosk.receipts import (
 from kiosk.session import effects as fx
 from kiosk.session import events as ev
 
-__all__ = ["ReceiptDesk"]
+__all__ = ["ReceiptDesk", "ReopeningPrinter"]
 
 log = logging.getLogger(__name__)
 
 _CAUSES = {"change": VoucherCause.OVERPAYMENT}
+
+
+class ReopeningPrinter:
+    """The configured printer, opened on first use and again after it stopped answering.
+
+    A printer unplugged at boot (or a USB-serial port that vanished) must not stop the kiosk
+    from starting or crash-loop it under systemd: payers are told up front that no paper
+    receipt can be printed, and the printer comes back without a restart once it answers."""
+
+    def __init__(self, opener: Callable[[], Any], *, retry_s: float = 10.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._opener = opener
+        self._retry_s = retry_s
+        self._clock = clock
+        self._printer: Any = None
+        self._next_try = 0.0
+        self.last_error: str | None = None
+
+    def _get(self) -> Any:
+        if self._printer is None and self._clock() >= self._next_try:
+            try:
+                self._printer = self._opener()
+                self.last_error = None
+                log.info("printer: opened")
+            except Exception as exc:
+                self._next_try = self._clock() + self._retry_s
+                if str(exc) != self.last_error:
+                    log.warning("printer: cannot open it: %s (retrying every %.0f s)", exc,
+                                self._retry_s)
+                self.last_error = str(exc)
+        return self._printer
+
+    def _drop(self) -> None:
+        printer, self._printer = self._printer, None
+        self._next_try = self._clock() + self._retry_s
+        if printer is not None:
+            try:
+                printer.close()
+            except Exception:
+                log.debug("printer: close failed", exc_info=True)
+
+    def status(self) -> PrinterStatus:
+        printer = self._get()
+        if printer is None:
+            return _SILENT
+        status: PrinterStatus = printer.status()
+        if status.state is PrinterState.NOT_ANSWERING:
+            self._drop()  # reopen the port next time: it may have been unplugged and back
+        return status
+
+    def print_job(self, data: bytes, *, name: str = "receipt") -> Any:
+        printer = self._get()
+        if printer is None:
+            return PrintResult(outcome=PrintOutcome.NOT_READY, before=_SILENT, after=_SILENT,
+                               bytes_sent=0, error=self.last_error or "printer not open")
+        return printer.print_job(data, name=name)
+
+    def close(self) -> None:
+        self._drop()
+
+
+_SILENT = PrinterStatus(state=PrinterState.NOT_ANSWERING)
 
 
 class ReceiptDesk:
