@@ -16,6 +16,7 @@ import hmac
 import os
 import re
 import secrets
+import sys
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -64,6 +65,19 @@ def default_config_path() -> Path:
 def demo_config_path() -> Path:
     """The embedded default configuration: ``config/demo.toml`` of this checkout."""
     return Path(__file__).resolve().parent.parent / "config" / "demo.toml"
+
+
+def tool_config_path() -> Path:
+    """The configuration a tool command uses when none is named: the installed one
+    (``default_config_path``), else, on a machine with none installed (a workstation, a test
+    rig), the embedded demo configuration, said on stderr. ``kiosk run`` never falls back."""
+    path = default_config_path()
+    if path.exists() or os.environ.get("KIOSK_CONFIG"):
+        return path
+    demo = demo_config_path()
+    print(f"kiosk: no configuration at {path}: using the embedded demo configuration {demo} "
+          "(demo certificates)", file=sys.stderr)
+    return demo
 
 
 # --------------------------------------------------------------------------- typed sections

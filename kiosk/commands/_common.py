@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import Config, ConfigError, default_config_path, load_config
+from kiosk.config import Config, ConfigError, load_config, tool_config_path
 
 __all__ = [
     "add_state_options",
@@ -29,8 +29,9 @@ def add_state_options(parser: argparse.ArgumentParser) -> None:
 
 
 def load_config_for(args: argparse.Namespace) -> Config:
-    """The configuration named by --config (or the default). Raises ConfigError."""
-    return load_config(getattr(args, "config", None) or default_config_path())
+    """The configuration named by --config, else the installed one, else (none installed) the
+    embedded demo configuration (see ``kiosk.config.tool_config_path``). Raises ConfigError."""
+    return load_config(getattr(args, "config", None) or tool_config_path())
 
 
 def state_dir_for(args: argparse.Namespace) -> Path:

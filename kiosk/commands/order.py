@@ -56,14 +56,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _settings(args: argparse.Namespace) -> MpaySettings:
     """Raises ValueError (usage) or kiosk.config.ConfigError."""
-    from kiosk.config import default_config_path, load_config  # lazy: config is optional here
+    from kiosk.config import load_config, tool_config_path  # lazy: config is optional here
 
     path = args.config
     if path is None:
         try:
             return settings_from_options(args)
         except ValueError as incomplete:
-            path = default_config_path()
+            path = tool_config_path()
             if not path.exists():
                 raise ValueError(f"{incomplete} (or --config F; {path} does not exist)") from None
     config = load_config(path)

@@ -31,7 +31,7 @@ from typing import Any
 from kiosk import exitcodes
 from kiosk.commands._common import add_state_options, print_json
 from kiosk.commands.ledger import CommandFailed, actor_name, open_for_command
-from kiosk.config import ConfigError, OutboxConfig, default_config_path, load_config
+from kiosk.config import ConfigError, OutboxConfig, load_config, tool_config_path
 from kiosk.ledger import Ledger, OutboxEntry, UnknownEntry, attempt_delivery
 from kiosk.ledger.store import utc_iso
 from kiosk.money import format_amount
@@ -136,7 +136,7 @@ def _connection(args: argparse.Namespace) -> tuple[MpaySettings, OutboxConfig | 
             try:
                 return settings_from_options(args), None
             except ValueError as incomplete:
-                path = default_config_path()
+                path = tool_config_path()
                 if not path.exists():
                     raise ValueError(
                         f"{incomplete} (or --config F; {path} does not exist)"

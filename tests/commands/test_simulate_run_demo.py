@@ -62,9 +62,10 @@ def test_simulate_against_an_endpoint_that_is_down_leaves_payments_pending(tmp_p
         assert sandbox.stats().get("ConfirmOrderPayment", 0) >= 1  # it was tried
         # MPay is back: the operator drains the queue against that endpoint
         sandbox.set_confirmations_down(False)
+        # no --config and none installed: the embedded demo configuration (its certificates)
         drained = kiosk("outbox", "drain", "--timeout", "30", "--endpoint", sandbox.url,
-                        "--config", str(ROOT / "config" / "demo.toml"),
-                        "--state-dir", str(tmp_path / "state"), "--json")
+                        "--state-dir", str(tmp_path / "state"), "--json",
+                        env={"KIOSK_CONFIG": ""})
         assert drained.returncode == 0, drained.stdout + drained.stderr
         assert [c.order_key for c in sandbox.confirmations()] == ["SIM-GRD01-77"]
     finally:
