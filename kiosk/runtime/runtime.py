@@ -347,6 +347,7 @@ class Runtime:
                  e.service_id, e.order_key, e.fee)
         self.post(ev.PaymentRecorded(request_id=e.request_id, payment_id=payment.payment_id))
         self.outbox.wake()
+        self._tell_settled()  # in case the worker confirmed it before it was awaited
 
     def _issue_voucher(self, e: fx.IssueVoucher) -> None:
         if e.change_for is not None and e.change_for in self._payment_session:
@@ -417,6 +418,11 @@ class Runtime:
             self._set_online(True)
         elif state.consecutive_failures >= 2 and state.last_error_kind in ("unavailable", "timeout"):
             self._set_online(False)
+        self._tell_settled()
+        self._check_offline_policy()
+
+    def _tell_settled(self) -> None:
+        """Tell the session about awaited payments whose confirmation has settled (each once)."""
         with self._lock:
             waiting = list(self._awaiting)
         for pid in waiting:
@@ -426,10 +432,11 @@ class Runtime:
                 continue
             if entry.status in ("confirmed", "needs_technician"):
                 with self._lock:
+                    if pid not in self._awaiting:
+                        continue  # the other thread told it
                     self._awaiting.discard(pid)
                 self.post(ev.ConfirmationSettled(payment_id=pid,
                                                  confirmed=entry.status == "confirmed"))
-        self._check_offline_policy()
 
     def _check_offline_policy(self) -> None:
         if self.offline_policy is None:
