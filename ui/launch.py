@@ -79,6 +79,7 @@ def _service_mode(
         if fullscreen:
             window.setWindowFlags(window.windowFlags() | Qt.WindowType.FramelessWindowHint
                                   | Qt.WindowType.WindowStaysOnTopHint)
+            window.setGeometry(kiosk.window.geometry())  # no window manager may size it for us
             window.showFullScreen()
         else:
             window.resize(kiosk.window.size())
