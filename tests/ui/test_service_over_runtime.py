@@ -19,8 +19,8 @@ from ui.service.window import ServiceWindow
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def live(make_kiosk, qapp, tmp_path):
+@pytest.fixture(params=[False, True], ids=["windowed", "fullscreen"])
+def live(request, make_kiosk, qapp, tmp_path):
     terminal = start_terminal(tmp_path / "state")
     teardown = None
     try:
@@ -34,7 +34,7 @@ def live(make_kiosk, qapp, tmp_path):
                 "runtime.out_of_service.service_mode")
 
         teardown = _service_mode(qapp, kiosk, backend, "corner-tl,corner-tr,corner-br,corner-bl",
-                                 False, on_service)
+                                 request.param, on_service)
         yield kiosk, terminal, held
     finally:
         if teardown is not None:
