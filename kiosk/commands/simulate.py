@@ -150,6 +150,9 @@ def simulate(config: Any, *, orders: list[tuple[str, str]], sessions: int, payme
             except StuckSession as exc:
                 log.error("session %d (%s/%s) stuck: %s", i + 1, service_id, order_key, exc)
                 failed += 1
+                if not payer.reset():
+                    log.error("the terminal does not come back to the attract screen: stopping")
+                    break
                 continue
             results.append(result)
             if result.outcome not in ("paid", "paid_partial"):

@@ -129,13 +129,19 @@ class Payer:
         v = self.wait_screen(Screen.PROPERTIES, Screen.AMOUNT, Screen.METHOD)
         if v.screen is Screen.PROPERTIES and v.properties is not None:
             for p in v.properties.inputs:
-                if not p.valid:
-                    self.send(ev.PropertyChanged(key=p.key, value=properties(p) if properties else p.value))
+                if not p.valid or not p.value:
+                    value = properties(p) if properties else sample_value(p.type)
+                    self.send(ev.PropertyChanged(key=p.key, value=value))
             self.send(ev.Continue())
             v = self.wait_screen(Screen.AMOUNT, Screen.METHOD)
         if v.screen is Screen.AMOUNT:
-            if v.amount is not None and not v.amount.valid and v.amount.suggested:
-                self.send(ev.AmountChanged(text=f"{v.amount.suggested / 100:.2f}"))
+            a = v.amount
+            if a is not None and not a.valid:
+                # what is due if known, else the least the order takes (at least 100.00 lei)
+                amount = a.suggested or max(a.min_amount, 10000)
+                if a.max_amount is not None:
+                    amount = min(amount, a.max_amount)
+                self.send(ev.AmountChanged(text=f"{amount // 100}.{amount % 100:02d}"))
             self.send(ev.Continue())
             v = self.wait_screen(Screen.METHOD)
         if method == "card":
@@ -151,6 +157,24 @@ class Payer:
                              outcome=r.outcome.value, payment_id=r.payment_id,
                              confirmation=r.confirmation.value, inserted=r.inserted,
                              voucher=r.voucher.code if r.voucher else None)
+
+    def reset(self) -> bool:
+        """After a stuck session: leave it as a payer walking away would (money in becomes a
+        voucher), and wait for the attract screen. True once it is there."""
+        for event in (ev.Cancel(), ev.TakeVoucher(), ev.Done(), ev.Back(), ev.Done()):
+            if self.view.screen in (Screen.ATTRACT, Screen.OUT_OF_SERVICE):
+                return True
+            self.send(event)
+            try:
+                self.wait(lambda v: v.screen in (Screen.ATTRACT, Screen.OUT_OF_SERVICE,
+                                                 Screen.RESULT), "leaving", timeout=5)
+            except StuckSession:
+                continue
+        try:
+            self.wait_screen(Screen.ATTRACT, Screen.OUT_OF_SERVICE, timeout=60)
+        except StuckSession:
+            return False
+        return True
 
     def _result(self, service_id: str, order_key: str, method: str, outcome: str) -> SessionResult:
         return SessionResult(service_id=service_id, order_key=order_key, method=method,
@@ -188,6 +212,16 @@ class Payer:
             else:
                 self.world.insert_bill(piece)
             self.wait(_credited_beyond(before), "credit")
+
+
+def sample_value(type_: str) -> str:
+    """A value a payer could type for an order property of ``type_`` that passes its check."""
+    kind = type_.strip().lower()
+    if kind in ("idn", "tc"):
+        return "2006022048426"  # a valid IDNP (7-3-1 check digit)
+    if kind == "number":
+        return "1"
+    return "Test"
 
 
 def _credited_beyond(before: int) -> Callable[[SessionView], bool]:

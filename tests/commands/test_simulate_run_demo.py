@@ -173,3 +173,18 @@ def test_run_with_a_broken_config_names_the_problem_and_exits_2(tmp_path):
     proc = kiosk("run", "--config", str(path), "--headless", "--seconds", "1")
     assert proc.returncode == 2
     assert "terminal.id" in proc.stdout + proc.stderr
+
+
+def test_simulate_pays_every_demo_order_through_properties_and_amount_screens(tmp_path):
+    """The sandbox's demo orders include required properties (IDNP), partial and advance
+    payments and several lines: each one is paid in cash through the real runtime."""
+    from kiosk.mpay.sandbox_data import DEMO_ORDERS
+
+    orders = tmp_path / "orders.json"
+    orders.write_text(json.dumps([{"service_id": s, "order_key": k} for s, k in DEMO_ORDERS]))
+    proc = kiosk("simulate", "--sessions", str(len(DEMO_ORDERS)), "--orders", str(orders),
+                 "--state-dir", str(tmp_path / "state"), "--json", timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert summary["paid"] == summary["confirmed"] == len(DEMO_ORDERS)
+    assert summary["failed"] == 0
