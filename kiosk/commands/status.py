@@ -4,15 +4,17 @@ The same facts as the service mode's health page: outbox (pending count and amou
 unconfirmed payment's age, parked entries), vouchers outstanding, certificate expiry dates,
 free disk space in the state directory, printer status, time synchronisation, cash box, the
 configured devices and whether MPay's endpoint accepts a TCP connection (skipped with
-``--offline``; 3 s at most). A serial printer held by the running kiosk shows as ``busy``; the
-live state of the cash devices and the card terminal is known only to the running kiosk, so
-here they are ``unknown`` (the service mode shows them).
+``--offline``; 3 s at most). While a kiosk runs on this state directory, the devices and the
+printer are reported as its drivers see them (``<state>/runtime-status.json``, refreshed every
+few seconds; no port is opened here); with no kiosk running, the printer is asked directly and
+the cash devices and card terminal are ``unknown``.
 
 ``--json`` prints one object: ``terminal_id``, ``at``, ``state_dir``, ``mpay`` {``endpoint``,
 ``reachable``}, ``outbox``, ``vouchers``, ``certificates`` (each ``name``, ``path``,
 ``subject``, ``not_before``, ``not_after``, ``days_left``, ``state``), ``disk``,
 ``time_sync``, ``printer``, ``devices``, ``cash_box``, ``problems`` (each ``code``, ``kind``,
-``detail``) and ``ok``. Amounts are strings with two decimals.
+``detail``), ``ok`` and ``runtime`` {``running``, ``screen``, ``out_of_service``,
+``updated_at``}. Amounts are strings with two decimals.
 
 Exit codes: 0 nothing stops the terminal (problems of kind ``other`` -- a certificate expiring
 soon, parked confirmations, low disk, an unsynchronised clock -- are listed but keep 0; check
@@ -60,8 +62,10 @@ def exit_code_for(facts: dict[str, Any]) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from drivers.escpos.status import PrinterState, PrinterStatus
     from kiosk.ledger import Ledger, LedgerError
     from kiosk.service.health import check_mpay_reachable, gather_health
+    from kiosk.service.live import read_live_status
 
     try:
         config = load_config_for(args)
@@ -75,8 +79,20 @@ def run(args: argparse.Namespace) -> int:
     except (LedgerError, sqlite3.Error, OSError) as exc:
         print(f"ledger error: {state_dir}: {exc}", file=sys.stderr)
         return exitcodes.FAILURE
+    live = read_live_status(state_dir)
+    printer_status = None
+    if live is not None and isinstance(live.get("printer"), dict):
+        try:
+            printer_status = PrinterStatus(state=PrinterState(live["printer"].get("state")))
+        except ValueError:
+            printer_status = None
     with ledger:
-        facts = gather_health(config, ledger, mpay_reachable=reachable, state_dir=state_dir)
+        facts = gather_health(config, ledger, mpay_reachable=reachable, state_dir=state_dir,
+                              device_states=live.get("devices") if live else None,
+                              printer_status=printer_status)
+    facts["runtime"] = ({"running": True, "screen": live.get("screen"),
+                         "out_of_service": live.get("holds") or [],
+                         "updated_at": live.get("updated_at")} if live else {"running": False})
     if args.json:
         print_json(facts)
     else:

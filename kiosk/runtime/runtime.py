@@ -16,6 +16,7 @@ PaymentID is minted and the confirmation queued in one transaction before anyone
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -41,6 +42,7 @@ from kiosk.runtime.codec import to_json
 from kiosk.runtime.loop import SessionLoop
 from kiosk.runtime.printing import ReceiptDesk
 from kiosk.runtime.recovery import RecoveredSession, recover_interrupted
+from kiosk.service.live import LIVE_STATUS
 from kiosk.session import SessionContext, initial_state, step, view_of
 from kiosk.session import effects as fx
 from kiosk.session import events as ev
@@ -479,6 +481,10 @@ class Runtime:
         if self.card is not None:
             self.card.check_status()
         self._check_offline_policy()
+        try:
+            self.write_live_status()
+        except OSError as exc:
+            log.warning("runtime: cannot write the live status: %s", exc)
 
     def _watch(self) -> None:
         while not self._stopping.wait(self._monitor_every):
@@ -488,6 +494,32 @@ class Runtime:
                 log.exception("runtime: monitor check failed")
 
     # -- what a technician sees ------------------------------------------------------------------
+    def device_states(self) -> dict[str, Any]:
+        """Each device as its driver sees it now, by short name (bill, coin, card)."""
+        states: dict[str, Any] = {}
+        if self.cash is not None:
+            for d in self.cash.snapshot():
+                states[d["name"]] = d
+        if self.card is not None:
+            status = dict(self.card.last_status)
+            states["card"] = {"name": "card", "connected": bool(status.get("ready")),
+                              "fault": None if status.get("ready") else status.get("key"),
+                              "last_error": status.get("detail") or None,
+                              "identity": {"terminal_id": status.get("terminal_id") or ""}}
+        return states
+
+    def write_live_status(self) -> None:
+        """``<state>/runtime-status.json``: what the running kiosk sees, for ``kiosk status``
+        over SSH (it must not open the ports the kiosk holds). Written atomically."""
+        printer = self.receipts.last_status if self.receipts is not None else None
+        doc = {"pid": os.getpid(), "updated_at": time.time(), "screen": self.view.screen.value,
+               "online": self._online, "holds": list(self._holds),
+               "devices": self.device_states(), "printer": printer}
+        path = self.ledger.path.parent / LIVE_STATUS
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(doc, default=str), encoding="utf-8")
+        os.replace(tmp, path)
+
     def status(self) -> dict[str, Any]:
         o = self.outbox.state()
         return {

@@ -22,19 +22,6 @@ def service_backend(runtime: Any, config: Config) -> LedgerServiceBackend:
     card = runtime.card
     receipts = runtime.receipts
 
-    def device_states() -> dict[str, Any]:
-        states: dict[str, Any] = {}
-        if cash is not None:
-            for d in cash.snapshot():
-                states[d["name"]] = d
-        if card is not None:
-            status = dict(card.last_status)
-            states["card"] = {"name": "card", "connected": bool(status.get("ready")),
-                              "fault": None if status.get("ready") else status.get("key"),
-                              "last_error": status.get("detail") or None,
-                              "identity": {"terminal_id": status.get("terminal_id") or ""}}
-        return states
-
     def accept_one(kind: str) -> ActionResult:
         if cash is None or kind != "bill":
             return ActionResult(ok=False, key="service.result.unavailable",
@@ -79,7 +66,7 @@ def service_backend(runtime: Any, config: Config) -> LedgerServiceBackend:
         state_dir=runtime.ledger.path.parent,
         printer=receipts.printer if receipts is not None else None,
         money_in_flight=runtime.money_in_flight,
-        device_states=device_states,
+        device_states=runtime.device_states,
         cassette_state=(lambda: cash.cassette) if cash is not None else None,
         accept_one=accept_one if cash is not None and "bill" in cash.devices else None,
         card_status=card_status if card is not None else None,

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,38 @@ def test_simulate_pays_every_demo_order_through_properties_and_amount_screens(tm
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
     assert summary["paid"] == summary["confirmed"] == len(DEMO_ORDERS)
     assert summary["failed"] == 0
+
+
+def test_status_over_ssh_sees_the_running_kiosks_devices(tmp_path):
+    """`kiosk status` beside a running kiosk reports the devices as its drivers see them, and
+    opens no port itself."""
+    state = tmp_path / "demo"
+    with subprocess.Popen([*KIOSK, "demo", "--headless", "--state-dir", str(state)], cwd=ROOT,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as proc:
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if line.strip().startswith("state"):
+                    break
+            facts: dict = {}
+            for _ in range(60):  # the monitor writes its first status within seconds
+                out = kiosk("status", "--state-dir", str(state), "--offline", "--json",
+                            "--config", str(ROOT / "config" / "demo.toml"))
+                facts = json.loads(out.stdout)
+                devices = facts["devices"]
+                if facts["runtime"]["running"] and all(
+                        d["state"] == "connected" for d in devices.values()):
+                    break
+                time.sleep(0.5)
+            assert facts["runtime"] == {**facts["runtime"], "running": True, "screen": "attract"}
+            assert {n: d["state"] for n, d in facts["devices"].items()} == {
+                "bill_validator": "connected", "coin_acceptor": "connected",
+                "card_terminal": "connected"}
+            assert facts["printer"]["can_print"] is True
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+    # the kiosk is gone: the file is not believed any more
+    out = kiosk("status", "--state-dir", str(state), "--offline", "--json",
+                "--config", str(ROOT / "config" / "demo.toml"))
+    assert json.loads(out.stdout)["runtime"] == {"running": False}
