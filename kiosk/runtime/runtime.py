@@ -107,7 +107,7 @@ class Runtime:
         self._intent_noted: tuple[Any, ...] | None = None
         self._online = True
         self._offline_blocked: str | None = None
-        self._holds: list[str] = []  # reasons the terminal is out of service (i18n keys)
+        self._holds: dict[str, str] = {}  # why out of service (i18n key -> technician's words)
         self._stopping = threading.Event()
         self._monitor: threading.Thread | None = None
         self._lookups = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mpay-lookup")
@@ -453,23 +453,24 @@ class Runtime:
             log.warning("runtime: offline policy satisfied again")
             self.release("runtime.out_of_service.unconfirmed")
 
-    def hold(self, reason_key: str) -> None:
-        """Out of service for ``reason_key`` (a payer with money in flight finishes first)."""
+    def hold(self, reason_key: str, message: str = "") -> None:
+        """Out of service for ``reason_key`` (a payer with money in flight finishes first);
+        ``message``: a technician's words for the payers, shown as typed."""
         with self._lock:
-            if reason_key in self._holds:
+            if self._holds.get(reason_key) == message:
                 return
-            self._holds.append(reason_key)
-        self.post(ev.OutOfService(reason_key=reason_key))
+            self._holds[reason_key] = message
+        self.post(ev.OutOfService(reason_key=reason_key, message=message))
 
     def release(self, reason_key: str) -> None:
         """Drop one reason; back in service when none is left (else show the next one)."""
         with self._lock:
             if reason_key not in self._holds:
                 return
-            self._holds.remove(reason_key)
-            left = list(self._holds)
+            del self._holds[reason_key]
+            left = list(self._holds.items())
         if left:
-            self.post(ev.OutOfService(reason_key=left[0]))
+            self.post(ev.OutOfService(reason_key=left[0][0], message=left[0][1]))
         else:
             log.warning("runtime: back in service")
             self.post(ev.BackInService())

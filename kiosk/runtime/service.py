@@ -55,7 +55,7 @@ def service_backend(runtime: Any, config: Config) -> LedgerServiceBackend:
     def out_of_service(on: bool, message: str) -> None:
         log.warning("technician: out of service %s (%s)", "on" if on else "off", message)
         if on:
-            runtime.hold("runtime.out_of_service.technician")
+            runtime.hold("runtime.out_of_service.technician", message.strip())
         else:
             runtime.release("runtime.out_of_service.technician")
 

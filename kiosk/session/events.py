@@ -341,6 +341,7 @@ class NetworkStatusChanged:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OutOfService:
     reason_key: str
+    message: str = ""  # a technician's own words, shown as typed under the reason
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

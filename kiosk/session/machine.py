@@ -188,14 +188,14 @@ def _card_availability(s: SessionState, e: ev.CardAvailability) -> Result:
 
 
 def _out_of_service(s: SessionState, e: ev.OutOfService) -> Result:
-    s = replace(s, out_of_service_key=e.reason_key)
+    s = replace(s, out_of_service_key=e.reason_key, out_of_service_message=e.message)
     if s.phase == P.ATTRACT:
         return same(s.go(P.OUT_OF_SERVICE))
     return same(s)
 
 
 def _back_in_service(s: SessionState, _e: ev.BackInService) -> Result:
-    s = replace(s, out_of_service_key=None)
+    s = replace(s, out_of_service_key=None, out_of_service_message="")
     if s.phase == P.OUT_OF_SERVICE:
         return same(s.go(P.ATTRACT))
     return same(s)

@@ -424,6 +424,7 @@ def view_of(s: SessionState) -> SessionView:
         money_in=money_in,
         printer_ok=s.printer_ok,
         out_of_service_key=s.out_of_service_key if phase == Phase.OUT_OF_SERVICE else None,
+        out_of_service_message=s.out_of_service_message if phase == Phase.OUT_OF_SERVICE else "",
         service=service,
         notice_key=notice,
         **kw,  # type: ignore[arg-type]

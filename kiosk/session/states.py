@@ -223,6 +223,7 @@ class SessionState:
     card_available: bool = True
     faulted: frozenset[str] = frozenset()  # acceptors currently failed
     out_of_service_key: str | None = None  # set: out of service now, or once the session ends
+    out_of_service_message: str = ""  # the technician's words, if any
     activity_at: datetime  # last payer tap (or credit) - idle timeouts count from here
     phase_since: datetime  # when the phase was entered - bounded waits count from here
     prompt_until: datetime | None = None  # "need more time?" shown until then

@@ -315,6 +315,7 @@ class SessionView:
     money_in: bool  # journalled money in this session not yet settled
     printer_ok: bool  # False: tell the payer up front there will be no paper receipt
     out_of_service_key: str | None = None
+    out_of_service_message: str = ""  # a technician's own words (shown as typed)
     service: ServiceView | None = None  # the chosen service (header)
     services: ServicesView | None = None
     key_entry: KeyEntryView | None = None

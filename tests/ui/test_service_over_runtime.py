@@ -11,6 +11,7 @@ from kiosk.runtime.service import service_backend
 from kiosk.session import events as ev
 from kiosk.session.view import Screen
 from tests.runtime.conftest import start_terminal, stop_terminal
+from tests.ui.journey import current, texts
 from tests.ui.service.helpers import type_pin
 from ui.launch import _service_mode
 from ui.qt import QApplication, QPoint, Qt
@@ -73,9 +74,17 @@ def test_corners_and_pin_take_the_terminal_out_of_service_until_the_technician_l
     bill = devices()["bill_validator"]
     assert bill.identity and bill.frames  # what the driver read, and its last raw frames
     assert any(r.action.startswith("service.") for r in terminal.ledger.audit_log(50))
+    # "out of service, with a message": it outlasts the technician's visit
+    assert window.backend.set_out_of_service(True, "Back at 14:00 -- Înapoi la 14:00").ok
     window.leave("exit")
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
     assert held == [True, False]
+    v = payer.wait(lambda v: v.out_of_service_key == "runtime.out_of_service.technician",
+                   "the technician's out of service")
+    assert v.screen is Screen.OUT_OF_SERVICE
+    assert v.out_of_service_message == "Back at 14:00 -- Înapoi la 14:00"
+    qtbot.waitUntil(lambda: "Înapoi la 14:00" in texts(current(kiosk)), timeout=5000)
+    terminal.runtime.release("runtime.out_of_service.technician")
     payer.wait_screen(Screen.ATTRACT)
 
 
