@@ -89,12 +89,14 @@ CHAINED: dict[str, tuple[str, tuple[str, ...]]] = {
 _INSERTS: dict[tuple[str, tuple[str, ...]], str] = {}
 
 
+# One encoder for every link (json.dumps with these options would build one per call).
+_CANONICAL = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(table: str, row: Mapping[str, Any]) -> str:
     _, columns = CHAINED[table]
     # Keys in the fixed CHAINED order (no sort needed: the order is part of the format).
-    return json.dumps(
-        [table, {c: row[c] for c in columns}], separators=(",", ":"), ensure_ascii=False
-    )
+    return _CANONICAL.encode([table, {c: row[c] for c in columns}])
 
 
 def row_hash(prev_hash: str, table: str, row: Mapping[str, Any]) -> str:

@@ -86,8 +86,11 @@ def check_detail(detail: Mapping[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(obj)
 
 
 # ------------------------------------------------------------------ sessions
