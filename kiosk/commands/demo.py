@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.headless and not _has_display():
         print("kiosk demo: no display (DISPLAY / WAYLAND_DISPLAY unset). Run it on a desktop, "
               "with --vnc 5900 (then open a VNC viewer on this machine's port 5900), or with "
-              "--headless.")
+              "--headless.", file=sys.stderr)
         return exitcodes.USAGE
     state_dir = ensure_state_dir(args.state_dir or default_demo_state())
     world = start_world(config, state_dir=state_dir, receipts_dir=args.receipts_dir)
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
                     service=service_backend(runtime, world.config),
                     service_sequence=world.config.service_mode.key_sequence)
     except FrontendMissing as exc:
-        print(f"kiosk demo: {exc}; use --headless")
+        print(f"kiosk demo: {exc}; use --headless", file=sys.stderr)
         return exitcodes.USAGE
     finally:
         world.stop()

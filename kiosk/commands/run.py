@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -55,13 +56,13 @@ def run(args: argparse.Namespace) -> int:
         report_config_error(exc)
         return exitcodes.USAGE
     except ValueError as exc:
-        print(f"kiosk run: {exc}")
+        print(f"kiosk run: {exc}", file=sys.stderr)
         return exitcodes.USAGE
     state_dir = ensure_state_dir(args.state_dir or config.state_dir)
     try:
         runtime = build_runtime(config, state_dir=state_dir)
     except (MpayConfigError, OSError) as exc:
-        print(f"kiosk run: MPay settings unusable: {exc}")
+        print(f"kiosk run: MPay settings unusable: {exc}", file=sys.stderr)
         return exitcodes.REMOTE
     try:
         from kiosk.runtime.service import service_backend
@@ -73,5 +74,5 @@ def run(args: argparse.Namespace) -> int:
                     service=service_backend(runtime, config),
                     service_sequence=config.service_mode.key_sequence)
     except FrontendMissing as exc:
-        print(f"kiosk run: {exc}; use --headless")
+        print(f"kiosk run: {exc}; use --headless", file=sys.stderr)
         return exitcodes.USAGE

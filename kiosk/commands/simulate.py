@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -89,7 +90,7 @@ def _orders(args: argparse.Namespace, services: list[str]) -> list[tuple[str, st
 
 def run(args: argparse.Namespace) -> int:
     if args.sessions < 1:
-        print("kiosk simulate: --sessions must be at least 1")
+        print("kiosk simulate: --sessions must be at least 1", file=sys.stderr)
         return exitcodes.USAGE
     try:
         config = load_config(args.config or demo_config_path())
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         report_config_error(exc)
         return exitcodes.USAGE
     except ValueError as exc:
-        print(f"kiosk simulate: {exc}")
+        print(f"kiosk simulate: {exc}", file=sys.stderr)
         return exitcodes.USAGE
     state_dir = ensure_state_dir(args.state_dir or Path(tempfile.mkdtemp(prefix="kiosk-sim-")))
     summary = simulate(config, orders=orders, sessions=args.sessions, payment=args.payment,
