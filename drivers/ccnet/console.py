@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import signal
-import sys
-from types import FrameType
-
 from drivers.ccnet.emulator import BillValidatorEmulator
 from drivers.ccnet.messages import RejectReason
+from drivers.console import serve_console
 
 __all__ = ["COMMANDS", "apply", "run"]
 
@@ -93,20 +90,4 @@ def apply(emulator: BillValidatorEmulator, line: str) -> str:
 def run(emulator: BillValidatorEmulator) -> int:
     """Print the port (first line, flushed), serve, obey stdin until EOF or SIGTERM."""
 
-    def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        raise SystemExit(0)
-
-    print(emulator.port, flush=True)
-    previous = signal.signal(signal.SIGTERM, on_signal)
-    emulator.start()
-    try:
-        for line in sys.stdin:
-            answer = apply(emulator, line)
-            if answer:
-                print(answer, flush=True)
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        emulator.stop()
-        signal.signal(signal.SIGTERM, previous)
-    return 0
+    return serve_console(emulator, apply)

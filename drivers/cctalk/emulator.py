@@ -427,25 +427,6 @@ def _apply(emulator: CoinAcceptorEmulator, line: str) -> str:
 
 def main(link_path: str | None = None) -> int:
     """``kiosk emulate cctalk``: print the port, then obey stdin until EOF or SIGTERM."""
-    import signal
-    import sys
-    from types import FrameType
+    from drivers.console import serve_console
 
-    def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        raise SystemExit(0)
-
-    emulator = CoinAcceptorEmulator(link_path=link_path)
-    print(emulator.port, flush=True)
-    previous = signal.signal(signal.SIGTERM, on_signal)
-    emulator.start()
-    try:
-        for line in sys.stdin:
-            answer = _apply(emulator, line)
-            if answer:
-                print(answer, flush=True)
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        emulator.stop()
-        signal.signal(signal.SIGTERM, previous)
-    return 0
+    return serve_console(CoinAcceptorEmulator(link_path=link_path), _apply)

@@ -18,11 +18,8 @@ Control from ``kiosk emulate printer``: one command per line on stdin (``help`` 
 
 from __future__ import annotations
 
-import signal
-import sys
 import threading
 from collections.abc import Callable
-from types import FrameType
 
 from drivers.errors import LinkError
 from drivers.escpos.commands import Command, CommandTokenizer, RealTime, Token
@@ -324,21 +321,6 @@ def main(link_path: str | None = None) -> int:
     def on_job(number: int, data: bytes) -> None:
         say(f"job {number}: {len(data)} bytes printed")
 
-    def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        raise SystemExit(0)
+    from drivers.console import serve_console
 
-    emulator = PrinterEmulator(link_path=link_path, on_job=on_job)
-    print(emulator.port, flush=True)
-    previous = signal.signal(signal.SIGTERM, on_signal)
-    emulator.start()
-    try:
-        for line in sys.stdin:
-            answer = _apply(emulator, line)
-            if answer:
-                say(answer)
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        emulator.stop()
-        signal.signal(signal.SIGTERM, previous)
-    return 0
+    return serve_console(PrinterEmulator(link_path=link_path, on_job=on_job), _apply, say=say)

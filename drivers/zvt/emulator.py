@@ -24,15 +24,12 @@ arrives). ``silent = True`` makes the PT answer nothing at all.
 from __future__ import annotations
 
 import logging
-import signal
-import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import FrameType
 
 from drivers.errors import LinkError, RemoteProtocolError
 from drivers.link import Link, PtyLink
@@ -622,22 +619,8 @@ def apply_command(emulator: PtEmulator, line: str) -> str:
 def main(link_path: str | None = None) -> int:
     """``kiosk emulate zvt``: print the port, then obey stdin until EOF or SIGTERM."""
 
-    def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        raise SystemExit(0)
+    from drivers.console import serve_console
 
     emulator = PtEmulator(link_path=link_path)
     emulator.on_note = lambda text: print(text, flush=True)
-    print(emulator.port, flush=True)
-    previous = signal.signal(signal.SIGTERM, on_signal)
-    emulator.start()
-    try:
-        for line in sys.stdin:
-            answer = apply_command(emulator, line)
-            if answer:
-                print(answer, flush=True)
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        emulator.stop()
-        signal.signal(signal.SIGTERM, previous)
-    return 0
+    return serve_console(emulator, apply_command)
