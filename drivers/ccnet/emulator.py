@@ -44,6 +44,7 @@ from drivers.ccnet.messages import (
     encode_identification,
     encode_mask,
 )
+from drivers.emulation import ServedInThread
 from drivers.errors import LinkError, RemoteProtocolError
 from drivers.link import Link, PtyLink
 
@@ -102,8 +103,10 @@ class EmulatorTiming:
 _ASSET = (12345).to_bytes(7, "big")
 
 
-class BillValidatorEmulator:
+class BillValidatorEmulator(ServedInThread):
     """The device. ``start()`` serves it in a thread; scripted methods are thread-safe."""
+
+    thread_name = "ccnet-emulator"
 
     def __init__(
         self,
@@ -170,26 +173,9 @@ class BillValidatorEmulator:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> BillValidatorEmulator:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._serve, name="ccnet-emulator", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+    def _close_link(self) -> None:
         if self._own_link and self._link is not None:
             self._link.close()
-
-    def __enter__(self) -> BillValidatorEmulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # ------------------------------------------------------------------ scripting (any thread)
 

@@ -36,6 +36,7 @@ from drivers.cctalk.messages import (
     encode_serial,
     parse_coin_id,
 )
+from drivers.emulation import ServedInThread
 from drivers.errors import LinkError, RemoteProtocolError
 from drivers.link import Link, PtyLink
 
@@ -67,8 +68,10 @@ class CoinTiming:
         return 0.0 if not self.baud else nbytes * 10 / self.baud
 
 
-class CoinAcceptorEmulator:
+class CoinAcceptorEmulator(ServedInThread):
     """The device. ``start()`` serves it in a thread; scripted methods are thread-safe."""
+
+    thread_name = "cctalk-emulator"
 
     def __init__(
         self,
@@ -125,26 +128,9 @@ class CoinAcceptorEmulator:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> CoinAcceptorEmulator:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._serve, name="cctalk-emulator", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+    def _close_link(self) -> None:
         if self._own_link and self._link is not None:
             self._link.close()
-
-    def __enter__(self) -> CoinAcceptorEmulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # ------------------------------------------------------------------ scripting
 

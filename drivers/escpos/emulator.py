@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from drivers.emulation import ServedInThread
 from drivers.errors import LinkError
 from drivers.escpos.commands import Command, CommandTokenizer, RealTime, Token
 from drivers.escpos.status import (
@@ -53,12 +54,14 @@ COMMANDS = {
 }
 
 
-class PrinterEmulator:
+class PrinterEmulator(ServedInThread):
     """Plays the printer on ``link`` (a fresh PtyLink unless one is given) in its own thread.
 
     Callbacks: ``on_job(number, data)`` is called from the emulator thread when a ``GS r`` end
     marker has been processed (``data`` is the job's print data up to that marker).
     """
+
+    thread_name = "escpos-emulator"
 
     def __init__(
         self,
@@ -96,27 +99,9 @@ class PrinterEmulator:
 
     # ---------------------------------------------------------------- lifecycle
 
-    def start(self) -> PrinterEmulator:
-        if self._thread is not None:
-            return self
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._serve, name="escpos-emulator", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+    def _close_link(self) -> None:
         if self._own_link:
             self.link.close()
-
-    def __enter__(self) -> PrinterEmulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # ---------------------------------------------------------------- control
 

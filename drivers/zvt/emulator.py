@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from drivers.emulation import ServedInThread
 from drivers.errors import LinkError, RemoteProtocolError
 from drivers.link import Link, PtyLink
 from drivers.zvt import bmp
@@ -90,7 +91,7 @@ class _Aborted(Exception):
     """The ECR's 06 B0 was accepted: end the running command with 06 1E 6C."""
 
 
-class PtEmulator:
+class PtEmulator(ServedInThread):
     """Plays the PT on ``link`` (a fresh PtyLink unless one is given) in its own thread.
 
     Tunables (plain attributes, safe to set from another thread between payments):
@@ -100,6 +101,8 @@ class PtEmulator:
     ``terminal_status``, ``send_full_pan`` / ``send_track2`` (a careless PT: the ECR must
     not keep them), ``pan``.
     """
+
+    thread_name = "zvt-emulator"
 
     def __init__(
         self,
@@ -151,26 +154,9 @@ class PtEmulator:
 
     # ---------------------------------------------------------------- lifecycle
 
-    def start(self) -> PtEmulator:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._serve, name="zvt-emulator", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+    def _close_link(self) -> None:
         if self._own_link:
             self.link.close()
-
-    def __enter__(self) -> PtEmulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
         """Block until no command is being served (for tests)."""
