@@ -73,22 +73,23 @@ class CardDesk:
     def recover_pending(self) -> list[str]:
         """Resolve approvals journalled but never acknowledged (start-up). Returns what
         happened to each ("kept", "reversed" or "unresolved")."""
-        results = []
-        for pending in self._ledger.pending_card_approvals():
-            approval = approval_from_detail(pending.amount, pending.detail)
-            try:
-                verdict = self.terminal.recover(approval, keep=True)
-            except Exception as exc:
-                log.error("card: approval %s unresolved: %s", pending.ref, exc)
-                results.append("unresolved")
-                continue
-            if verdict == "kept":
-                self._ledger.acknowledge_card_approval(pending.ref)
-            else:
-                self._ledger.reverse_card_approval(pending.ref, "reversed at recovery")
-            self._ledger.audit("runtime", "card.recovered", {"ref": pending.ref, "verdict": verdict})
-            results.append(verdict)
-        return results
+        return [self._resolve(p) or "unresolved" for p in self._ledger.pending_card_approvals()]
+
+    def _resolve(self, pending: Any) -> str | None:
+        """Ask the terminal about one pending approval and journal its verdict: "kept",
+        "reversed", or None when the terminal cannot tell (it stays pending)."""
+        approval = approval_from_detail(pending.amount, pending.detail)
+        try:
+            verdict = str(self.terminal.recover(approval, keep=True))
+        except Exception as exc:
+            log.error("card: approval %s unresolved: %s", pending.ref, exc)
+            return None
+        if verdict == "kept":
+            self._ledger.acknowledge_card_approval(pending.ref)
+        else:
+            self._ledger.reverse_card_approval(pending.ref, "reversed at recovery")
+        self._ledger.audit("runtime", "card.recovered", {"ref": pending.ref, "verdict": verdict})
+        return verdict
 
     def check_status(self) -> bool:
         """Ask the terminal how it is (periodically, from the runtime's monitor thread)."""
@@ -173,18 +174,5 @@ class CardDesk:
         self._post(ev.CardDeclined(reason_key=outcome.reason_key or "card.reason.declined"))
 
     def _recover_now(self, ref: str) -> str | None:
-        for pending in self._ledger.pending_card_approvals():
-            if pending.ref != ref:
-                continue
-            approval = approval_from_detail(pending.amount, pending.detail)
-            try:
-                verdict = self.terminal.recover(approval, keep=True)
-            except Exception as exc:
-                log.error("card: approval %s unresolved after a line loss: %s", ref, exc)
-                return None
-            if verdict == "kept":
-                self._ledger.acknowledge_card_approval(ref)
-            else:
-                self._ledger.reverse_card_approval(ref, "reversed at recovery")
-            return str(verdict)
-        return None
+        pending = next((p for p in self._ledger.pending_card_approvals() if p.ref == ref), None)
+        return self._resolve(pending) if pending is not None else None

@@ -38,7 +38,13 @@ __all__ = ["ReceiptDesk", "ReopeningPrinter"]
 
 log = logging.getLogger(__name__)
 
-_CAUSES = {"change": VoucherCause.OVERPAYMENT}
+#: IssueVoucher.reason -> what the voucher receipt says; anything else (fault, unpayable,
+#: late_credit, interrupted) is a payment that could not be made.
+_CAUSES = {
+    "change": VoucherCause.OVERPAYMENT,
+    "give_up": VoucherCause.CANCELLED,
+    "timeout": VoucherCause.CANCELLED,
+}
 
 
 class ReopeningPrinter:
@@ -201,8 +207,7 @@ class ReceiptDesk:
             )
             return receipt, e.payment_id, "payment"
         if e.voucher_code:
-            cause = _CAUSES.get(voucher_reason or "", VoucherCause.CANCELLED
-                                if voucher_reason in ("give_up", "timeout") else VoucherCause.FAILED)
+            cause = _CAUSES.get(voucher_reason or "", VoucherCause.FAILED)
             slip = voucher_receipt(
                 self.settings, lang=e.language, number=e.voucher_code, issued_at=now,
                 code=e.voucher_code, amount=e.voucher_amount, cause=cause,

@@ -520,18 +520,3 @@ class Runtime:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(doc, default=str), encoding="utf-8")
         os.replace(tmp, path)
-
-    def status(self) -> dict[str, Any]:
-        o = self.outbox.state()
-        return {
-            "screen": self.view.screen.value,
-            "money_in_flight": self.money_in_flight(),
-            "online": self._online,
-            "offline_blocked": self._offline_blocked,
-            "outbox": {"pending": o.pending, "needs_technician": o.needs_technician,
-                       "last_error": o.last_error, "delivered": o.delivered},
-            "devices": self.cash.snapshot() if self.cash is not None else [],
-            "printer": self.receipts.last_status if self.receipts is not None else None,
-            "card": self.card.last_status if self.card is not None else None,
-            "recovered": [r.to_dict() for r in self.recovered],
-        }
