@@ -10,7 +10,10 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-__all__ = ["serve_console"]
+__all__ = ["serve_console", "LINE_COMMANDS", "apply_line_command"]
+
+#: console words for the line's troubles (``drivers.emulation.LineFaults``)
+LINE_COMMANDS = frozenset({"corrupt", "silent", "answer", "unplug", "replug"})
 
 
 def serve_console(
@@ -40,3 +43,18 @@ def serve_console(
         emulator.stop()
         signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def apply_line_command(emulator: Any, cmd: str, args: list[str]) -> str:
+    """``corrupt [N]``, ``silent``, ``answer``, ``unplug``, ``replug`` on a LineFaults emulator;
+    the console's answer ("ok", or the new port after a replug)."""
+    if cmd == "corrupt":
+        emulator.corrupt_next_frame(int(args[0]) if args else 1)
+    elif cmd in ("silent", "answer"):
+        emulator.set_silent(cmd == "silent")
+    elif cmd == "unplug":
+        emulator.unplug()
+    elif cmd == "replug":
+        emulator.replug()
+        return f"port {emulator.port}"
+    return "ok"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drivers.ccnet.emulator import BillValidatorEmulator
 from drivers.ccnet.messages import RejectReason
-from drivers.console import serve_console
+from drivers.console import LINE_COMMANDS, apply_line_command, serve_console
 
 __all__ = ["COMMANDS", "apply", "run"]
 
@@ -63,15 +63,8 @@ def apply(emulator: BillValidatorEmulator, line: str) -> str:
         elif cmd == "power":
             where = args[1] if len(args) > 1 else "auto"
             emulator.power_cycle(None if where == "none" else where)
-        elif cmd == "corrupt":
-            emulator.corrupt_next_frame(int(args[0]) if args else 1)
-        elif cmd in ("silent", "answer"):
-            emulator.set_silent(cmd == "silent")
-        elif cmd == "unplug":
-            emulator.unplug()
-        elif cmd == "replug":
-            emulator.replug()
-            return f"port {emulator.port}"
+        elif cmd in LINE_COMMANDS:
+            return apply_line_command(emulator, cmd, args)
         elif cmd == "status":
             s = emulator.poll_status()
             return (

@@ -44,7 +44,7 @@ from drivers.ccnet.messages import (
     encode_identification,
     encode_mask,
 )
-from drivers.emulation import ServedInThread
+from drivers.emulation import LineFaults, ServedInThread
 from drivers.errors import LinkError, RemoteProtocolError
 from drivers.link import Link, PtyLink
 
@@ -103,7 +103,7 @@ class EmulatorTiming:
 _ASSET = (12345).to_bytes(7, "big")
 
 
-class BillValidatorEmulator(ServedInThread):
+class BillValidatorEmulator(LineFaults, ServedInThread):
     """The device. ``start()`` serves it in a thread; scripted methods are thread-safe."""
 
     thread_name = "ccnet-emulator"
@@ -269,31 +269,6 @@ class BillValidatorEmulator(ServedInThread):
             self._awaiting_ack = None
             self.fault = None
             self._off_until = self._clock() + off_for
-
-    def corrupt_next_frame(self, count: int = 1) -> None:
-        with self._lock:
-            self._corrupt_next += count
-
-    def set_silent(self, silent: bool = True) -> None:
-        with self._lock:
-            self.silent = silent
-
-    def unplug(self) -> None:
-        """The cable is pulled: the port disappears (pty) or goes dead (other links)."""
-        with self._lock:
-            self._unplugged = True
-            if self._own_link and self._link is not None:
-                self._link.close()
-                self._link = None
-
-    def replug(self) -> None:
-        """The cable is back: a fresh pty (same ``link_path`` symlink, if one was given)."""
-        with self._lock:
-            if self._own_link and self._link is None:
-                self._link = PtyLink(self._link_path)
-                self.port = getattr(self._link, "port", "")
-            self._decoder.clear()
-            self._unplugged = False
 
     def poll_status(self) -> PollStatus:
         with self._lock:

@@ -36,7 +36,8 @@ from drivers.cctalk.messages import (
     encode_serial,
     parse_coin_id,
 )
-from drivers.emulation import ServedInThread
+from drivers.console import LINE_COMMANDS, apply_line_command
+from drivers.emulation import LineFaults, ServedInThread
 from drivers.errors import LinkError, RemoteProtocolError
 from drivers.link import Link, PtyLink
 
@@ -68,7 +69,7 @@ class CoinTiming:
         return 0.0 if not self.baud else nbytes * 10 / self.baud
 
 
-class CoinAcceptorEmulator(ServedInThread):
+class CoinAcceptorEmulator(LineFaults, ServedInThread):
     """The device. ``start()`` serves it in a thread; scripted methods are thread-safe."""
 
     thread_name = "cctalk-emulator"
@@ -199,29 +200,6 @@ class CoinAcceptorEmulator(ServedInThread):
     def power_cycle(self) -> None:
         with self._lock:
             self._power_up()
-
-    def corrupt_next_frame(self, count: int = 1) -> None:
-        with self._lock:
-            self._corrupt_next += count
-
-    def set_silent(self, silent: bool = True) -> None:
-        with self._lock:
-            self.silent = silent
-
-    def unplug(self) -> None:
-        with self._lock:
-            self._unplugged = True
-            if self._own_link and self._link is not None:
-                self._link.close()
-                self._link = None
-
-    def replug(self) -> None:
-        with self._lock:
-            if self._own_link and self._link is None:
-                self._link = PtyLink(self._link_path)
-                self.port = getattr(self._link, "port", "")
-            self._decoder.clear()
-            self._unplugged = False
 
     def _push(self, event: tuple[int, int]) -> None:
         self.counter = self.counter % 255 + 1  # 1..255, never back to 0
@@ -387,15 +365,8 @@ def _apply(emulator: CoinAcceptorEmulator, line: str) -> str:
             emulator.clear_fault()
         elif cmd == "power":
             emulator.power_cycle()
-        elif cmd == "corrupt":
-            emulator.corrupt_next_frame(int(args[0]) if args else 1)
-        elif cmd in ("silent", "answer"):
-            emulator.set_silent(cmd == "silent")
-        elif cmd == "unplug":
-            emulator.unplug()
-        elif cmd == "replug":
-            emulator.replug()
-            return f"port {emulator.port}"
+        elif cmd in LINE_COMMANDS:
+            return apply_line_command(emulator, cmd, args)
         elif cmd == "status":
             return (
                 f"counter={emulator.counter} master_enabled={emulator.master_enabled}"
