@@ -3,6 +3,7 @@ real runtime over it, for end-to-end tests."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -43,6 +44,24 @@ def start_terminal(state_dir: Path, *, endpoint: str | None = None,
         raise
     return Terminal(world=world, runtime=runtime, payer=Payer(runtime, world, step_timeout=20),
                     state_dir=state_dir)
+
+
+def wait_until(check: Any, timeout: float = 20.0, what: str = "") -> Any:
+    """Poll ``check()`` (real processes, threads and sockets: no clock to inject) until it is
+    truthy; returns its value. Fails naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert value, f"timed out waiting for {what or check}"
+    return value
+
+
+def wait_drained(ledger: Any, timeout: float = 20.0) -> None:
+    """Until the outbox worker has delivered every pending confirmation."""
+    wait_until(lambda: ledger.outbox_summary().pending == 0, timeout, "the outbox to drain")
 
 
 def stop_terminal(t: Terminal) -> None:

@@ -17,20 +17,11 @@ from drivers.ccnet.emulator import BillValidatorEmulator, EmulatorTiming
 from drivers.link import SerialLink
 from kiosk.ledger import Ledger
 from kiosk.runtime.cash import CashDesk
+from tests.runtime.conftest import wait_until
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _until(check, timeout=15.0, what=""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _child(state: Path, port: str, mode: str) -> subprocess.Popen:
@@ -68,7 +59,7 @@ def test_power_cut_while_stacking_credits_the_bill_once_after_restart(tmp_path):
         child = _child(state, emu.port, "stack")
         with child:
             emu.insert_bill(10000)
-            _until(lambda: emu.mode == "stacking", what="stacking")
+            wait_until(lambda: emu.mode == "stacking", what="stacking")
             child.kill()
             child.wait()
         emu.power_cycle("stacker")  # the whole terminal lost power mid-stack
@@ -76,7 +67,7 @@ def test_power_cut_while_stacking_credits_the_bill_once_after_restart(tmp_path):
         ledger, desk, _ = _restart_host(state, emu.port)
         try:
             [stack] = _stack_records(ledger)
-            credits = _until(lambda: ledger.export()["credits"], what="the recovered credit")
+            credits = wait_until(lambda: ledger.export()["credits"], what="the recovered credit")
             time.sleep(0.5)
             credits = ledger.export()["credits"]
             assert [c["amount"] for c in credits] == ["100.00"]
@@ -103,7 +94,7 @@ def test_killed_after_journalling_before_the_ack_is_not_counted_twice(tmp_path):
         # the validator never got its ACK: it still reports "bill stacked" to the next host
         ledger, desk, events = _restart_host(state, emu.port)
         try:
-            _until(lambda: any(r.action == "credit.duplicate_ignored" for r in ledger.audit_log(50)),
+            wait_until(lambda: any(r.action == "credit.duplicate_ignored" for r in ledger.audit_log(50)),
                    what="the duplicate to be recognised")
             time.sleep(0.3)
             assert [c["amount"] for c in ledger.export()["credits"]] == ["200.00"]

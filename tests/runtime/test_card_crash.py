@@ -16,7 +16,7 @@ import pytest
 from drivers.zvt.emulator import PtEmulator
 from kiosk.mpay.sandbox import MpaySandbox
 from kiosk.mpay.sandbox_data import sim_order_key
-from tests.runtime.conftest import start_terminal, stop_terminal
+from tests.runtime.conftest import start_terminal, stop_terminal, wait_drained
 
 pytestmark = pytest.mark.slow
 
@@ -47,9 +47,7 @@ def test_restart_resolves_the_approval_with_the_terminal(tmp_path, pt_keeps):
         try:
             ledger = t.ledger
             assert ledger.pending_card_approvals() == []
-            deadline = time.monotonic() + 20
-            while ledger.outbox_summary().pending and time.monotonic() < deadline:
-                time.sleep(0.1)
+            wait_drained(ledger)
             export = ledger.export()
             if pt_keeps:
                 [payment] = export["payments"]

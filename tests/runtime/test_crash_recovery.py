@@ -7,14 +7,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from kiosk.mpay.sandbox import MpaySandbox
 from kiosk.mpay.sandbox_data import sim_order_key
-from tests.runtime.conftest import start_terminal, stop_terminal
+from tests.runtime.conftest import start_terminal, stop_terminal, wait_drained, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -87,9 +86,7 @@ def test_killed_as_the_last_bill_lands_pays_exactly_once(tmp_path, sandbox):
     _kill_mid_session(state, sandbox.url, key, "complete")
     t = _restart(state, sandbox)
     try:
-        deadline = time.monotonic() + 20
-        while t.ledger.outbox_summary().pending and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_drained(t.ledger)
         books = _check_books(t.ledger, sandbox)
         assert books["credits"] == 15000
         assert books["paid"] == 15000 and books["vouchers"] == 0
@@ -106,9 +103,7 @@ def test_killed_at_any_moment_loses_nothing_and_counts_nothing_twice(tmp_path, s
                       delay)
     t = _restart(state, sandbox)
     try:
-        deadline = time.monotonic() + 20
-        while t.ledger.outbox_summary().pending and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_drained(t.ledger)
         books = _check_books(t.ledger, sandbox)
         assert books["credits"] in (0, 10000, 12000, 14000, 15000)
         assert len(sandbox.confirmations()) == len(books["payments"]) <= 1
@@ -132,9 +127,7 @@ def test_a_journal_that_fails_at_settlement_ends_the_process_and_the_restart_rec
         p.wait(lambda v: v.cash is not None and v.cash.inserted == 5000, "50 lei in")
         t.ledger.store.close()  # the journal stops working (think: the disk went away)
         p.send(ev.TakeVoucher())
-        deadline = time.monotonic() + 15
-        while not fatal and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: fatal, 15, "the runtime to give up on the journal")
         assert fatal == ["IssueVoucher could not be recorded"]
     finally:
         t.runtime.stop(grace_s=0)

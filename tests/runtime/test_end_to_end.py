@@ -3,8 +3,6 @@ the loopback sandbox, the SQLite journal, the virtual printer."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from kiosk.ledger import VoucherRefused
@@ -12,17 +10,14 @@ from kiosk.mpay.sandbox_data import sim_order_key
 from kiosk.receipts.interpreter import interpret
 from kiosk.session import events as ev
 from kiosk.session.view import Screen
+from tests.runtime.conftest import wait_until
 
 pytestmark = pytest.mark.slow
 
 
 def _wait_confirmed(ledger, payment_id: str, timeout: float = 10.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = ledger.outbox_entry(payment_id).status
-        if status != "pending":
-            return status
-        time.sleep(0.05)
+    wait_until(lambda: ledger.outbox_entry(payment_id).status != "pending", timeout,
+               f"{payment_id} to settle")
     return ledger.outbox_entry(payment_id).status
 
 
