@@ -104,6 +104,9 @@ class Runtime:
         self._payment_session: dict[int, str] = {}  # FinalizePayment request -> session
         self._voucher_reason: dict[str, str] = {}  # voucher code -> reason
         self._awaiting: set[str] = set()  # PaymentIDs the session waits to hear about
+        # settlement request -> PaymentID / voucher, set the moment the journal holds it, so a
+        # retry of a failed settlement (``_settle``) never mints or issues a second time
+        self._written: dict[int, Any] = {}
         self._intent_noted: tuple[Any, ...] | None = None
         self._online = True
         self._offline_blocked: str | None = None
@@ -296,6 +299,7 @@ class Runtime:
             self._credit_session = {c: s for c, s in self._credit_session.items() if s in live}
             self._payment_session = {r: s for r, s in self._payment_session.items() if s in live}
             self._voucher_reason.clear()
+            self._written.clear()
 
     def _note_credit(self, credit_id: str, session_id: str) -> None:
         with self._lock:
@@ -331,38 +335,41 @@ class Runtime:
         return out
 
     def _finalize(self, e: fx.FinalizePayment) -> None:
-        sessions = self._sessions_of(e.credit_ids)
-        if not sessions:
-            log.error("runtime: FinalizePayment with no session; the journal keeps the credit")
-            return
-        sid = sessions[0]
-        order, amount, props = e.order, e.amount, e.properties
+        payment = self._written.get(e.request_id)
+        if payment is None:
+            sessions = self._sessions_of(e.credit_ids)
+            if not sessions:  # cannot happen; if it does, crash-only recovery settles it
+                raise RuntimeError("FinalizePayment for credits of no known session")
+            sid = sessions[0]
+            order, amount, props = e.order, e.amount, e.properties
 
-        def build(pid: str, paid_at: datetime) -> Any:
-            return build_confirmation(order, amount, pid, paid_at, props)
+            def build(pid: str, paid_at: datetime) -> Any:
+                return build_confirmation(order, amount, pid, paid_at, props)
 
-        payment = self.ledger.mint_payment(sid, build, fee=e.fee)
-        self._payment_session[e.request_id] = sid
+            payment = self._written[e.request_id] = self.ledger.mint_payment(sid, build, fee=e.fee)
+            self._payment_session[e.request_id] = sid
+            log.info("payment %s minted: %s bani to %s/%s (fee %s)", payment.payment_id, amount,
+                     e.service_id, e.order_key, e.fee)
         with self._lock:
             self._awaiting.add(payment.payment_id)
-        log.info("payment %s minted: %s bani to %s/%s (fee %s)", payment.payment_id, amount,
-                 e.service_id, e.order_key, e.fee)
         self.post(ev.PaymentRecorded(request_id=e.request_id, payment_id=payment.payment_id))
         self.outbox.wake()
         self._tell_settled()  # in case the worker confirmed it before it was awaited
 
     def _issue_voucher(self, e: fx.IssueVoucher) -> None:
-        if e.change_for is not None and e.change_for in self._payment_session:
-            sessions = [self._payment_session[e.change_for]]
-        else:
-            sessions = self._sessions_of(e.credit_ids)
-        if not sessions:
-            log.error("runtime: IssueVoucher with no session; the journal keeps the credit")
-            return
-        voucher = self.ledger.issue_voucher(sessions[0], e.amount, e.reason)
+        voucher = self._written.get(e.request_id)
+        if voucher is None:
+            if e.change_for is not None and e.change_for in self._payment_session:
+                sessions = [self._payment_session[e.change_for]]
+            else:
+                sessions = self._sessions_of(e.credit_ids)
+            if not sessions:  # cannot happen; if it does, crash-only recovery settles it
+                raise RuntimeError("IssueVoucher for credits of no known session")
+            voucher = self._written[e.request_id] = self.ledger.issue_voucher(
+                sessions[0], e.amount, e.reason)
+            log.info("voucher %s issued: %s bani (%s)", voucher.display_code, e.amount, e.reason)
         code = voucher.display_code
         self._voucher_reason[code] = e.reason
-        log.info("voucher %s issued: %s bani (%s)", code, e.amount, e.reason)
         self.post(ev.VoucherIssued(request_id=e.request_id, code=code, amount=e.amount))
 
     def _redeem(self, e: fx.RedeemVoucher) -> None:
