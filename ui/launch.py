@@ -12,7 +12,7 @@ from ui.app import Kiosk, prepare_application, run_kiosk
 from ui.qt import QApplication, Qt, QTimer
 from ui.simulator_panel import SimulatorControls
 
-__all__ = ["run"]
+__all__ = ["run", "attach_service_mode"]
 
 
 def run(
@@ -50,13 +50,14 @@ def run(
     if service is not None:
 
         def extras(kiosk: Kiosk) -> Callable[[], None]:
-            return _service_mode(app, kiosk, service, service_sequence, fullscreen, on_service)
+            return attach_service_mode(app, kiosk, service, service_sequence, fullscreen,
+                                       on_service)
 
     return run_kiosk(runtime, fullscreen=fullscreen, simulator=controls, hide_cursor=hide_cursor,
                      scanner=scanner, on_stop=on_stop, may_quit=may_quit, extras=extras)
 
 
-def _service_mode(
+def attach_service_mode(
     app: QApplication,
     kiosk: Kiosk,
     backend: Any,

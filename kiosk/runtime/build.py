@@ -56,11 +56,12 @@ def build_runtime(
     def post(event: Any) -> None:
         runtime_ref[0].post(event)
 
+    # the desks are built before the runtime that owns them: they call it through these
     def session_for_credit() -> str:
-        return runtime_ref[0]._session_for_credit()
+        return runtime_ref[0].session_for_credit()
 
     def may_take_money() -> bool:
-        return runtime_ref[0]._offline_blocked is None
+        return runtime_ref[0].taking_money()
 
     cash = _cash_desk(config, ledger, post, session_for_credit, may_take_money)
     card = _card_desk(config, ledger, post, session_for_credit)

@@ -282,7 +282,7 @@ class Runtime:
         self._fatal(f"{type(e).__name__} could not be recorded")
 
     # -- sessions and credits --------------------------------------------------------------------
-    def _session_for_credit(self) -> str:
+    def session_for_credit(self) -> str:
         """The ledger session a credit arriving now belongs to (a fresh one if no payer is
         here: the machine turns such a late credit into a voucher of its own)."""
         with self._lock:
@@ -291,6 +291,10 @@ class Runtime:
                 log.warning("runtime: credit with no payer session: journalled in %s", orphan)
                 return orphan
             return self._sid
+
+    def taking_money(self) -> bool:
+        """False while the offline policy stops money (the cash desk returns bills then)."""
+        return self._offline_blocked is None
 
     def _forget_settled(self) -> None:
         """Drop the per-session maps of sessions that are over (a kiosk runs for months)."""

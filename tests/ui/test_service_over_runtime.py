@@ -13,7 +13,7 @@ from kiosk.session.view import Screen
 from tests.runtime.conftest import start_terminal, stop_terminal
 from tests.ui.journey import current, texts
 from tests.ui.service.helpers import type_pin
-from ui.launch import _service_mode
+from ui.launch import attach_service_mode
 from ui.qt import QApplication, QPoint, Qt
 from ui.service.window import ServiceWindow
 
@@ -34,7 +34,7 @@ def live(request, make_kiosk, qapp, tmp_path):
             (terminal.runtime.hold if on else terminal.runtime.release)(
                 "runtime.out_of_service.service_mode")
 
-        teardown = _service_mode(qapp, kiosk, backend, "corner-tl,corner-tr,corner-br,corner-bl",
+        teardown = attach_service_mode(qapp, kiosk, backend, "corner-tl,corner-tr,corner-br,corner-bl",
                                  request.param, on_service)
         yield kiosk, terminal, held
     finally:
@@ -88,7 +88,7 @@ def test_corners_and_pin_take_the_terminal_out_of_service_until_the_technician_l
     payer.wait_screen(Screen.ATTRACT)
 
 
-def test_no_service_mode_while_a_payer_has_money_in(live, qtbot):
+def test_noattach_service_mode_while_a_payer_has_money_in(live, qtbot):
     kiosk, terminal, held = live
     p = terminal.payer
     p.to_method("MDS02", sim_order_key("MDS02", 61), "ro")
