@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -67,8 +66,9 @@ def test_power_cut_while_stacking_credits_the_bill_once_after_restart(tmp_path):
         ledger, desk, _ = _restart_host(state, emu.port)
         try:
             [stack] = _stack_records(ledger)
-            credits = wait_until(lambda: ledger.export()["credits"], what="the recovered credit")
-            time.sleep(0.5)
+            # done once the journal holds the bill and the validator had its ACK for it
+            wait_until(lambda: ledger.export()["credits"] and emu.pending_event is None,
+                       what="the recovered bill to be credited and acknowledged")
             credits = ledger.export()["credits"]
             assert [c["amount"] for c in credits] == ["100.00"]
             assert ledger.credit(stack.detail["ref"]) is not None  # under the STACK's own ref
@@ -92,11 +92,11 @@ def test_killed_after_journalling_before_the_ack_is_not_counted_twice(tmp_path):
             child.wait()
         assert [c["amount"] for c in _credits(state)] == ["200.00"]
         # the validator never got its ACK: it still reports "bill stacked" to the next host
+        assert emu.pending_event is not None  # "bill stacked", still waiting for its ACK
         ledger, desk, events = _restart_host(state, emu.port)
         try:
-            wait_until(lambda: any(r.action == "credit.duplicate_ignored" for r in ledger.audit_log(50)),
-                   what="the duplicate to be recognised")
-            time.sleep(0.3)
+            wait_until(lambda: emu.pending_event is None, what="the repeated bill to be acknowledged")
+            assert any(r.action == "credit.duplicate_ignored" for r in ledger.audit_log(50))
             assert [c["amount"] for c in ledger.export()["credits"]] == ["200.00"]
             assert not [e for e in events if type(e).__name__ == "CreditJournalled"]
         finally:

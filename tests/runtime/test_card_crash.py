@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -42,7 +41,7 @@ def test_restart_resolves_the_approval_with_the_terminal(tmp_path, pt_keeps):
             assert child.stdout.readline().strip() == "JOURNALLED"
             child.kill()
             child.wait()
-        time.sleep(1.5)  # the PT waits verdict_timeout for the commit that never comes
+        assert pt.wait_idle(5)  # the PT waited its verdict_timeout for a commit that never came
         t = start_terminal(state, endpoint=sandbox.url, card_port=pt.port)
         try:
             ledger = t.ledger
